@@ -1,0 +1,128 @@
+/**
+ * Runs the real `only1mcp` bin (the built dist/cli/main.js) as a user would.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { VERSION } from '../src/version';
+
+const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const TEMPLATES = join(__dirname, '..', '..', '..', 'config', 'templates');
+
+function only1mcp(args: string[], env: Record<string, string> = {}) {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
+    cwd: tmpdir(),
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+function tempFile(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'only1mcp-cli-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('only1mcp CLI', () => {
+  it('--version and --help work on the program and on every command', () => {
+    expect(only1mcp(['--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+    const help = only1mcp(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['start', 'stdio', 'validate', 'config', 'import']) expect(help.stdout).toContain(command);
+    for (const command of [['validate'], ['import'], ['start'], ['stdio'], ['config'], ['config', 'schema'], ['config', 'generate']]) {
+      expect(only1mcp([...command, '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: only1mcp ${command.join(' ')}`) });
+      expect(only1mcp([...command, '--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+    }
+  });
+
+  it('exits 2 on a command line it does not understand', () => {
+    expect(only1mcp(['launch'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'launch'") });
+    expect(only1mcp(['validate', '--frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--frobnicate'") });
+    expect(only1mcp(['config', 'generate', '--template', 'huge'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Allowed choices are solo, team, enterprise') });
+  });
+
+  describe('validate', () => {
+    it('prints a summary of a valid file and exits 0', () => {
+      const res = only1mcp(['validate', join(TEMPLATES, 'solo.yaml')]);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain('solo.yaml: valid');
+      expect(res.stdout).toMatch(/listen\s+127\.0\.0\.1:8080/);
+      expect(res.stdout).toMatch(/everything\s+stdio\s+1\s+yes\s+mcp-server-everything stdio/);
+      expect(res.stdout.split('\n').length).toBeLessThan(25);
+    });
+
+    it('prints every problem, without a stack trace, and exits 1', () => {
+      const file = tempFile('bad.yaml', 'server:\n  port: 0\nservers:\n  - id: A\n    transport: stdio\n');
+      const res = only1mcp(['validate', file]);
+      expect(res.code).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toContain(`Invalid configuration in ${file} (3 problems):`);
+      expect(res.stderr).toContain(`${file}:2:9 server.port: must be between 1 and 65535`);
+      expect(res.stderr).toContain('servers[0].command: is required');
+      expect(res.stderr).toContain('servers[0].id: "A" is not a valid id');
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('finds the file through ONLY1MCP_CONFIG and lists where it looked when there is none', () => {
+      expect(only1mcp(['validate'], { ONLY1MCP_CONFIG: join(TEMPLATES, 'solo.yaml') }).code).toBe(0);
+      const res = only1mcp(['validate']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('No configuration file found. Looked in:');
+      expect(res.stderr).toContain('/etc/only1mcp/config.yaml');
+    });
+
+    it('applies ONLY1MCP_ overrides', () => {
+      const res = only1mcp(['validate', join(TEMPLATES, 'solo.yaml')], { ONLY1MCP_SERVER__PORT: '9191' });
+      expect(res.stdout).toMatch(/listen\s+127\.0\.0\.1:9191/);
+    });
+  });
+
+  describe('config', () => {
+    it('schema prints a JSON Schema', () => {
+      const res = only1mcp(['config', 'schema']);
+      expect(res.code).toBe(0);
+      const schema = JSON.parse(res.stdout) as { title: string; properties: Record<string, unknown> };
+      expect(schema.title).toBe('Only1MCP configuration');
+      expect(Object.keys(schema.properties)).toContain('servers');
+    });
+
+    it.each(['solo', 'team', 'enterprise'])('generate --template %s prints a template that validates', (name) => {
+      const res = only1mcp(['config', 'generate', '--template', name]);
+      expect(res.code).toBe(0);
+      const file = tempFile(`${name}.yaml`, res.stdout);
+      expect(only1mcp(['validate', file], { JWT_SECRET: 'k'.repeat(32), GITHUB_TOKEN: 'g' }).code).toBe(0);
+    });
+  });
+
+  describe('import', () => {
+    it('prints YAML on stdout and what it dropped on stderr', () => {
+      const file = tempFile(
+        'claude_desktop_config.json',
+        JSON.stringify({ mcpServers: { fs: { command: 'npx', args: ['-y', 'server-filesystem', '/tmp'] }, web: { url: 'https://example.com/mcp', autoApprove: [] } } }),
+      );
+      const res = only1mcp(['import', file]);
+      expect(res.code).toBe(0);
+      const yaml = parseYaml(res.stdout) as { servers: { id: string; transport: string }[] };
+      expect(yaml.servers.map((s) => [s.id, s.transport])).toEqual([
+        ['fs', 'stdio'],
+        ['web', 'http'],
+      ]);
+      expect(res.stderr).toContain('warning: "web": "autoApprove" has no Only1MCP equivalent');
+      expect(only1mcp(['validate', tempFile('imported.yaml', res.stdout)]).code).toBe(0);
+    });
+
+    it('fails clearly on a missing or unreadable file', () => {
+      expect(only1mcp(['import', '/nonexistent.json'])).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read /nonexistent.json: ENOENT') });
+      expect(only1mcp(['import', tempFile('x.json', '{"a": 1}')])).toMatchObject({ code: 1, stderr: expect.stringContaining('no "mcpServers"') });
+    });
+  });
+
+  it('start says plainly that serving is not implemented yet', () => {
+    const res = only1mcp(['start', '--config', join(TEMPLATES, 'solo.yaml')]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('not implemented yet');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Reads YAML, TOML or JSON text (chosen by file extension) and reports syntax errors with line
+ * and column. For YAML and JSON it can also find where a key path sits in the text, so validation
+ * problems point at a line.
+ */
+import { extname } from 'node:path';
+import { TomlError, parse as parseToml } from 'smol-toml';
+import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
+import { ConfigError } from './configError';
+
+/** The file formats the loader reads. */
+export type ConfigFormat = 'yaml' | 'toml' | 'json';
+
+/** Where a key path sits in the text. */
+export interface TextPosition {
+  line: number;
+  column: number;
+}
+
+/** Parsed text plus a way to find a key path's position in it. */
+export interface ParsedText {
+  data: unknown;
+  /** Position of the value at `path` (or of `key` inside it); undefined when unknown. */
+  locate(path: readonly PropertyKey[], key?: string): TextPosition | undefined;
+}
+
+/** Picks the format from a file name; undefined for an extension the loader does not read. */
+export function formatOf(file: string): ConfigFormat | undefined {
+  switch (extname(file).toLowerCase()) {
+    case '.yaml':
+    case '.yml':
+      return 'yaml';
+    case '.toml':
+      return 'toml';
+    case '.json':
+      return 'json';
+    default:
+      return undefined;
+  }
+}
+
+function yamlLocator(doc: Document, counter: LineCounter): ParsedText['locate'] {
+  return (path, key) => {
+    const target = doc.getIn(path as unknown[], true);
+    let offset: number | undefined;
+    if (key !== undefined && isMap(target)) {
+      const pair = target.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+      if (pair && isNode(pair.key)) offset = pair.key.range?.[0];
+    }
+    if (offset === undefined && isNode(target)) offset = target.range?.[0];
+    if (offset === undefined) return undefined;
+    const pos = counter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+}
+
+function positionOfOffset(text: string, offset: number): TextPosition {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Parses `text` in `format`; throws ConfigError naming `source`, the line and the column on a syntax error. */
+export function parseText(text: string, format: ConfigFormat, source: string): ParsedText {
+  if (format === 'toml') {
+    try {
+      return { data: parseToml(text), locate: () => undefined };
+    } catch (err) {
+      if (err instanceof TomlError) {
+        const message = err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
+        throw new ConfigError(`Cannot parse ${source}`, [{ source, path: '', message: `TOML syntax error: ${message}`, line: err.line, column: err.column }]);
+      }
+      throw err;
+    }
+  }
+
+  const counter = new LineCounter();
+  if (format === 'json') {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      const message = (err as Error).message;
+      const at = /position (\d+)/.exec(message);
+      const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
+      throw new ConfigError(`Cannot parse ${source}`, [
+        { source, path: '', message: `JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`, ...pos },
+      ]);
+    }
+  }
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      `Cannot parse ${source}`,
+      doc.errors.map((e) => {
+        const pos = counter.linePos(e.pos[0]);
+        return { source, path: '', message: `YAML syntax error: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+      }),
+    );
+  }
+  return { data: doc.toJS({ maxAliasCount: 100 }), locate: yamlLocator(doc, counter) };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Adds up the totals every package's jest run wrote to .jest-results/results.json (see
+// tooling/jest-preset/resultsReporter.js) and prints the one line CI reads: "N passed, N failed".
+// Exits 1 when a test failed, a suite could not run, or a package with tests wrote no results.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const problems = [];
+
+for (const group of ['apps', 'packages', 'tooling']) {
+  const groupDir = join(root, group);
+  if (!existsSync(groupDir)) continue;
+  for (const name of readdirSync(groupDir)) {
+    const pkgDir = join(groupDir, name);
+    if (!existsSync(join(pkgDir, 'jest.config.js'))) continue;
+    const file = join(pkgDir, '.jest-results', 'results.json');
+    if (!existsSync(file)) {
+      problems.push(`${group}/${name}: no test results (did its test run start?)`);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
+    if (r.failedSuites > 0 && r.failed === 0) problems.push(`${group}/${name}: ${r.failedSuites} test file(s) failed to run`);
+  }
+}
+
+for (const p of problems) console.log(`test summary: ${p}`);
+const failures = failed + problems.length;
+console.log(`${passed} passed, ${failures} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failures > 0 ? 1 : 0);
