@@ -5,7 +5,7 @@
 // start or test through it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -40,8 +40,14 @@ function findPnpm() {
   return local;
 }
 
+/** Puts the chosen pnpm first on PATH: turbo and package scripts call `pnpm` by name. */
+function exposePnpm(bin) {
+  if (bin !== 'pnpm') env.PATH = `${dirname(bin)}${delimiter}${env.PATH ?? ''}`;
+}
+
 const [command, ...rest] = process.argv.slice(2);
 const pnpm = findPnpm();
+exposePnpm(pnpm);
 must(pnpm, ['install', '--frozen-lockfile'], 'pnpm install');
 must(pnpm, ['run', 'build'], 'build');
 
