@@ -120,9 +120,19 @@ describe('only1mcp CLI', () => {
     });
   });
 
-  it('start says plainly that serving is not implemented yet', () => {
-    const res = only1mcp(['start', '--config', join(TEMPLATES, 'solo.yaml')]);
+  it('stdio says plainly that it is not implemented yet', () => {
+    const res = only1mcp(['stdio', '--config', join(TEMPLATES, 'solo.yaml')]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('not implemented yet');
+  });
+
+  it('start refuses to run unprotected when auth is configured but not yet enforced', () => {
+    const res = only1mcp(['start', '--config', join(TEMPLATES, 'team.yaml')], { JWT_SECRET: 'k'.repeat(32) });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('refusing to start unprotected');
+  });
+
+  it('start rejects a bad --port as a usage error', () => {
+    expect(only1mcp(['start', '--port', '99999'])).toMatchObject({ code: 2, stderr: expect.stringContaining('must be a whole number from 1 to 65535') });
   });
 });

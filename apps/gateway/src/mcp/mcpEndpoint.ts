@@ -1,0 +1,114 @@
+/**
+ * `/mcp`: both protocol generations on one endpoint.
+ * - A request carrying a 2025-11-25 `Mcp-Session-Id` goes to that session's transport (404 if unknown).
+ * - `initialize` opens a new 2025-11-25 session (SDK Streamable HTTP transport, sessionful).
+ * - Any other request without a session: the SDK's classifier decides. Current-protocol (2026-07-28)
+ *   requests go to the SDK's stateless handler; claim-less requests (older clients, curl) are answered
+ *   statelessly, as plain JSON.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import type { Request, Response } from 'express';
+import { createMcpServer, type McpServerDeps } from './createMcpServer';
+
+/** A 2025-11-25 session held by this replica. */
+interface Session {
+  transport: NodeStreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+/** The `/mcp` handler plus what shutdown needs. */
+export interface McpEndpoint {
+  handle(req: Request, res: Response): Promise<void>;
+  /** Open 2025-11-25 sessions. */
+  readonly sessionCount: number;
+  close(): Promise<void>;
+}
+
+/** Puts the media types the SDK transport insists on into Accept, so a bare curl gets JSON. */
+function acceptJson(req: IncomingMessage): void {
+  const accept = req.headers.accept ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    req.headers.accept = 'application/json, text/event-stream';
+  }
+}
+
+/** Creates the `/mcp` endpoint. */
+export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }): McpEndpoint {
+  const sessions = new Map<string, Session>();
+  const modern: McpHttpHandler = createMcpHandler(() => createMcpServer(deps), {
+    legacy: 'reject',
+    maxRequestBodySize: deps.maxBodyBytes,
+    onerror: (err) => deps.logger.debug('mcp handler error', { error: err.message }),
+  });
+  const modernNode = toNodeHandler(modern);
+
+  const notFound = (res: ServerResponse) => {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.SessionNotFound, 'Session not found: initialize a new session')));
+  };
+
+  async function openSession(req: Request, res: Response): Promise<void> {
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, lastSeen: Date.now() });
+        deps.logger.info('session opened', { session: id });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+        deps.logger.info('session closed', { session: id });
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    const server = createMcpServer(deps, randomUUID());
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  async function stateless(req: Request, res: Response): Promise<void> {
+    acceptJson(req);
+    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const server = createMcpServer(deps);
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  return {
+    async handle(req, res) {
+      const sessionId = req.headers['mcp-session-id'];
+      if (typeof sessionId === 'string') {
+        const session = sessions.get(sessionId);
+        if (!session) return notFound(res);
+        session.lastSeen = Date.now();
+        return session.transport.handleRequest(req, res, req.body);
+      }
+      if (req.method === 'POST' && isInitializeRequest(req.body)) return openSession(req, res);
+      if (req.method !== 'POST') {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.InvalidRequest, `${req.method} /mcp needs an Mcp-Session-Id header`)));
+        return;
+      }
+      const web = await toWebRequest(req, req.body);
+      if (await isLegacyRequest(web, req.body, { maxRequestBodySize: deps.maxBodyBytes })) return stateless(req, res);
+      return modernNode(req, res, req.body);
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
+    async close() {
+      await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+      sessions.clear();
+      await modern.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The gateway end to end: a real listening gateway in front of the reference server
+ * (@modelcontextprotocol/server-everything, stdio), driven by plain HTTP (what curl sends),
+ * the SDK v1 client (2025-11-25, sessions) and the SDK v2 client (2026-07-28, stateless).
+ */
+import { request } from 'node:http';
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ConfigSchema } from '@only1mcp/config';
+import { silentLogger } from '@only1mcp/registry';
+import { startGateway, type RunningGateway } from '../src';
+
+const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  const parsed = ConfigSchema.parse({
+    server: { max_body_size: '64KB' },
+    servers: [{ id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'] }],
+    routing: { page_size: 5 },
+  });
+  // Port 0 (a free port) is not valid in a file; tests set it after validation.
+  const config = { ...parsed, server: { ...parsed.server, port: 0 } };
+  gateway = await startGateway(config, silentLogger);
+}, 30_000);
+
+afterAll(() => gateway.stop());
+
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${gateway.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('plain HTTP (curl)', () => {
+  it('answers tools/list without session or Accept header as plain JSON, paginated', async () => {
+    const res = await post({ jsonrpc: '2.0', method: 'tools/list', id: 1 });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as { id: number; result: { tools: { name: string }[]; nextCursor?: string } };
+    expect(body.id).toBe(1);
+    expect(body.result.tools).toHaveLength(5);
+    expect(body.result.tools[0]!.name).toMatch(/^everything__/);
+    const next = (await (await post({ jsonrpc: '2.0', method: 'tools/list', id: 2, params: { cursor: body.result.nextCursor } })).json()) as typeof body;
+    expect(next.result.tools[0]!.name).not.toBe(body.result.tools[0]!.name);
+  });
+
+  it('calls a tool statelessly', async () => {
+    const body = await (await post({ jsonrpc: '2.0', method: 'tools/call', id: 3, params: { name: 'everything__echo', arguments: { message: 'curl' } } })).json();
+    expect(body).toEqual({ jsonrpc: '2.0', id: 3, result: { content: [{ type: 'text', text: 'Echo: curl' }] } });
+  });
+
+  it('names an unknown tool in a JSON-RPC error', async () => {
+    const body = (await (await post({ jsonrpc: '2.0', method: 'tools/call', id: 4, params: { name: 'nope__x' } })).json()) as { error: { code: number; message: string } };
+    expect(body.error).toMatchObject({ code: -32602, message: 'Unknown tool: nope__x' });
+  });
+
+  it('rejects malformed JSON with -32700 and HTTP 400', async () => {
+    const res = await post('{"jsonrpc": "2.0", ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32700);
+  });
+
+  it('rejects a body over server.max_body_size with 413', async () => {
+    const res = await post({ jsonrpc: '2.0', method: 'tools/call', id: 5, params: { name: 'everything__echo', arguments: { message: 'x'.repeat(70_000) } } });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers an unknown session with 404', async () => {
+    const res = await post({ jsonrpc: '2.0', method: 'tools/list', id: 6 }, { 'mcp-session-id': 'no-such-session' });
+    expect(res.status).toBe(404);
+  });
+
+  it('rejects a foreign Host header (DNS rebinding)', async () => {
+    // fetch may not set Host, so use node:http.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${gateway.url}/mcp`, { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ jsonrpc: '2.0', method: 'tools/list', id: 7 }));
+    });
+    expect(status).toBe(403);
+  });
+
+  it('serves /health and /ready', async () => {
+    const health = (await (await fetch(`${gateway.url}/health`)).json()) as { status: string; servers: { id: string; up: boolean }[] };
+    expect(health).toMatchObject({ status: 'ok', servers: [{ id: 'everything', up: true }] });
+    expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+  });
+});
+
+describe('SDK v1 client (2025-11-25, session)', () => {
+  it('initializes, lists, calls, and ends its session', async () => {
+    const client = new ClientV1({ name: 'test-v1', version: '1.0.0' });
+    const transport = new TransportV1(new URL(`${gateway.url}/mcp`));
+    await client.connect(transport);
+    expect(transport.sessionId).toBeDefined();
+    expect(client.getServerVersion()?.name).toBe('only1mcp');
+    const { tools } = await client.listTools();
+    expect(tools.length).toBe(5);
+    const result = await client.callTool({ name: 'everything__get-sum', arguments: { a: 2, b: 3 } });
+    expect(JSON.stringify(result.content)).toContain('5');
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
+    const after = await post({ jsonrpc: '2.0', method: 'tools/list', id: 8 }, { 'mcp-session-id': sessionId });
+    expect(after.status).toBe(404);
+    await client.close();
+  });
+});
+
+describe('SDK v2 client (2026-07-28, stateless)', () => {
+  it('negotiates the current protocol, lists and calls', async () => {
+    const client = new ClientV2({ name: 'test-v2', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    const { tools } = await client.listTools();
+    expect(tools[0]!.name).toMatch(/^everything__/);
+    const result = await client.callTool({ name: 'everything__echo', arguments: { message: 'v2' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'Echo: v2' }]);
+    await client.close();
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * One configured backend server and its replicas: connects them, restarts them with exponential
+ * backoff when they drop, guards each with a circuit breaker, and routes each request to a
+ * healthy replica through the load balancer (retrying idempotent requests once elsewhere).
+ */
+import CircuitBreaker from 'opossum';
+import type { RoutingAlgorithm, ServerConfig } from '@only1mcp/config';
+import { GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
+import { createBackendConnection, replicaTargets, type BackendConnection, type BackendConnectionEvents } from './backendConnection';
+import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
+import type { Logger } from './logger';
+
+/** Methods that may be sent again on another replica after a failure. */
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/get',
+  'completion/complete',
+  'ping',
+]);
+
+/** Replica states. */
+export type ReplicaState = 'connecting' | 'up' | 'down' | 'stopped';
+
+/** A snapshot of one replica for /health and the admin API. */
+export interface ReplicaStatus {
+  id: string;
+  state: ReplicaState;
+  breaker: 'closed' | 'open' | 'half-open';
+  inFlight: number;
+  restarts: number;
+  lastError?: string;
+}
+
+/** Options for {@link Backend}. */
+export interface BackendOptions {
+  algorithm: RoutingAlgorithm;
+  logger: Logger;
+  /** Notified when a replica comes up, so the catalogue can be (re)read. */
+  onReplicaUp?: (backend: Backend) => void;
+  onListChanged?: BackendConnectionEvents['onListChanged'];
+  /** Injected for tests: how connections are made. */
+  connect?: typeof createBackendConnection;
+}
+
+/** Per-request options. */
+export interface BackendCallOptions {
+  /** Sticky key for `consistent_hash` (the client session). */
+  sessionKey?: string;
+  signal?: AbortSignal;
+}
+
+type Call = (method: string, params: Record<string, unknown> | undefined, options: BackendCallOptions) => Promise<Record<string, unknown>>;
+
+interface Replica {
+  index: number;
+  id: string;
+  weight: number;
+  connection: BackendConnection;
+  state: ReplicaState;
+  inFlight: number;
+  restarts: number;
+  failuresInARow: number;
+  timer?: NodeJS.Timeout;
+  breaker: CircuitBreaker<Parameters<Call>, Record<string, unknown>>;
+  lastError?: string;
+}
+
+/** Errors that say the backend is unwell (they trip breakers); a backend's own JSON-RPC errors do not. */
+function isBackendFault(err: unknown): boolean {
+  return err instanceof GatewayError && (err.codeName === 'BackendTimeout' || err.codeName === 'BackendUnavailable' || err.codeName === 'BackendError');
+}
+
+/** True when the request certainly never reached the backend, so even a tools/call may go elsewhere. */
+function neverSent(err: unknown): boolean {
+  return err instanceof GatewayError && err.context.notSent === true;
+}
+
+/** One backend server with its replicas. */
+export class Backend {
+  readonly id: string;
+  private readonly replicas: Replica[];
+  private readonly balancer: LoadBalancer;
+  private stopped = false;
+
+  constructor(
+    readonly config: ServerConfig,
+    private readonly options: BackendOptions,
+  ) {
+    this.id = config.id;
+    this.balancer = createLoadBalancer(options.algorithm);
+    const connect = options.connect ?? createBackendConnection;
+    this.replicas = replicaTargets(config).map(({ target, weight }, index) => {
+      const id = `${config.id}#${index}`;
+      const replica = { index, id, weight, state: 'down', inFlight: 0, restarts: 0, failuresInARow: 0 } as Replica;
+      replica.connection = connect(id, target, options.logger, {
+        onClose: (reason) => this.replicaLost(replica, reason),
+        onListChanged: options.onListChanged,
+      });
+      replica.breaker = this.createBreaker(replica);
+      return replica;
+    });
+  }
+
+  private createBreaker(replica: Replica): Replica['breaker'] {
+    const cb = this.config.circuit_breaker;
+    const breaker = new CircuitBreaker<Parameters<Call>, Record<string, unknown>>(
+      (method, params, options) =>
+        replica.connection.request(method, params, { timeoutMs: this.config.request_timeout, signal: options.signal }),
+      {
+        timeout: false, // the connection enforces request_timeout itself
+        errorThresholdPercentage: cb.error_threshold_percentage,
+        volumeThreshold: cb.volume_threshold,
+        rollingCountTimeout: cb.rolling_window,
+        resetTimeout: cb.reset_timeout,
+        enabled: cb.enabled,
+        // Only the backend being unwell counts; "unknown tool" and the like are normal answers.
+        errorFilter: (err: unknown) => !isBackendFault(err),
+      },
+    );
+    breaker.on('open', () => this.options.logger.warn('circuit breaker opened', { replica: replica.id }));
+    breaker.on('close', () => this.options.logger.info('circuit breaker closed', { replica: replica.id }));
+    return breaker;
+  }
+
+  /** Connects every replica; resolves when each has connected or failed once (failures retry in the background). */
+  async start(): Promise<void> {
+    if (!this.config.enabled) return;
+    await Promise.all(this.replicas.map((r) => this.connectReplica(r)));
+  }
+
+  private async connectReplica(replica: Replica): Promise<void> {
+    if (this.stopped) return;
+    replica.state = 'connecting';
+    try {
+      await replica.connection.connect(this.config.connect_timeout);
+      if (this.stopped) {
+        await replica.connection.close();
+        return;
+      }
+      replica.state = 'up';
+      replica.failuresInARow = 0;
+      replica.lastError = undefined;
+      this.options.logger.info('backend replica connected', { replica: replica.id, protocolVersion: replica.connection.protocolVersion });
+      this.options.onReplicaUp?.(this);
+    } catch (err) {
+      replica.state = 'down';
+      replica.lastError = (err as Error).message;
+      this.options.logger.warn('backend replica failed to connect', { replica: replica.id, error: replica.lastError });
+      this.scheduleReconnect(replica);
+    }
+  }
+
+  private replicaLost(replica: Replica, reason: string): void {
+    if (this.stopped || replica.state === 'stopped') return;
+    replica.state = 'down';
+    replica.lastError = reason;
+    this.options.logger.warn('backend replica disconnected', { replica: replica.id, reason });
+    this.scheduleReconnect(replica);
+  }
+
+  private scheduleReconnect(replica: Replica): void {
+    if (this.stopped || replica.timer) return;
+    const restart = this.config.transport === 'stdio' ? this.config.restart : { initial_delay: 500, max_delay: 30_000, max_attempts: 0 };
+    replica.failuresInARow += 1;
+    if (restart.max_attempts > 0 && replica.failuresInARow > restart.max_attempts) {
+      this.options.logger.error('backend replica gave up restarting', { replica: replica.id, attempts: restart.max_attempts });
+      return;
+    }
+    const delay = Math.min(restart.max_delay, restart.initial_delay * 2 ** (replica.failuresInARow - 1));
+    this.options.logger.info('backend replica restart scheduled', { replica: replica.id, delayMs: delay, attempt: replica.failuresInARow });
+    replica.timer = setTimeout(() => {
+      replica.timer = undefined;
+      replica.restarts += 1;
+      void replica.connection.close().then(() => this.connectReplica(replica));
+    }, delay);
+    replica.timer.unref();
+  }
+
+  /** True when at least one replica is connected. */
+  get isUp(): boolean {
+    return this.replicas.some((r) => r.state === 'up');
+  }
+
+  /** Capabilities of the first connected replica (replicas of one server are the same server). */
+  get capabilities(): ServerCapabilities | undefined {
+    return this.replicas.find((r) => r.state === 'up')?.connection.capabilities;
+  }
+
+  /** Sends one request to a replica chosen by the balancer. */
+  async request(method: string, params: Record<string, unknown> | undefined, options: BackendCallOptions = {}): Promise<Record<string, unknown>> {
+    const tried = new Set<number>();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const replica = this.pick(tried, options.sessionKey);
+      if (!replica) break;
+      tried.add(replica.index);
+      replica.inFlight += 1;
+      try {
+        return await replica.breaker.fire(method, params, options);
+      } catch (err) {
+        lastError = err;
+        if (!isBackendFault(err)) throw err;
+        replica.lastError = (err as Error).message;
+        const retry = IDEMPOTENT_METHODS.has(method) || neverSent(err);
+        if (!retry) throw err;
+      } finally {
+        replica.inFlight -= 1;
+      }
+    }
+    if (lastError) throw lastError;
+    const open = this.replicas.some((r) => r.state === 'up' && r.breaker.opened);
+    if (open) throw new GatewayError('CircuitOpen', `Backend ${this.id} is failing: every replica's circuit breaker is open`, { context: { server: this.id } });
+    throw new GatewayError('BackendUnavailable', `Backend ${this.id} has no healthy replica`, { context: { server: this.id } });
+  }
+
+  private pick(exclude: Set<number>, key?: string): Replica | undefined {
+    const candidates: Candidate[] = this.replicas
+      .filter((r) => r.state === 'up' && !exclude.has(r.index) && !r.breaker.opened)
+      .map((r) => ({ index: r.index, inFlight: r.inFlight, weight: r.weight }));
+    const chosen = this.balancer.pick(candidates, key);
+    return chosen === undefined ? undefined : this.replicas[chosen.index];
+  }
+
+  /** Replica snapshots for health reporting. */
+  status(): ReplicaStatus[] {
+    return this.replicas.map((r) => ({
+      id: r.id,
+      state: r.state,
+      breaker: r.breaker.opened ? 'open' : r.breaker.halfOpen ? 'half-open' : 'closed',
+      inFlight: r.inFlight,
+      restarts: r.restarts,
+      ...(r.lastError === undefined ? {} : { lastError: r.lastError }),
+    }));
+  }
+
+  /** Stops reconnecting and closes every replica (ending stdio processes). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(
+      this.replicas.map(async (r) => {
+        if (r.timer) clearTimeout(r.timer);
+        r.state = 'stopped';
+        r.breaker.shutdown();
+        await r.connection.close();
+      }),
+    );
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * @only1mcp/registry: backend MCP servers behind one interface, and the aggregate over them.
+ * Any new export here is public API.
+ */
+export { Registry } from './registry';
+export type { RegistryOptions, ServerStatus } from './registry';
+export { Backend, IDEMPOTENT_METHODS } from './backend';
+export type { BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
+export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';
+export type { BackendConnection, BackendConnectionEvents, BackendRequestOptions, ReplicaTarget } from './backendConnection';
+export { createLoadBalancer } from './loadBalancer';
+export type { Candidate, LoadBalancer } from './loadBalancer';
+export { buildCatalog, publicName, templatePattern } from './catalog';
+export type { BackendLists, Catalog, CatalogSource, Owner } from './catalog';
+export { GATEWAY_IMPLEMENTATION } from './implementation';
+export { silentLogger } from './logger';
+export type { LogFields, Logger } from './logger';

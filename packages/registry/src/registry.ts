@@ -1,0 +1,188 @@
+/**
+ * The registry: every configured backend, the aggregated catalogue, and routing of each call to
+ * the backend that owns the name or URI.
+ */
+import type { Config } from '@only1mcp/config';
+import { GatewayError, LIST_METHODS, type ListMethod, type ServerCapabilities } from '@only1mcp/mcp-types';
+import { Backend, type BackendCallOptions, type ReplicaStatus } from './backend';
+import { buildCatalog, type BackendLists, type Catalog } from './catalog';
+import type { Logger } from './logger';
+
+/** Options for {@link Registry}. */
+export interface RegistryOptions {
+  logger: Logger;
+  /** Called after the catalogue changed (a backend came up or said a list changed). */
+  onCatalogChanged?: () => void;
+}
+
+/** One backend's health for /health. */
+export interface ServerStatus {
+  id: string;
+  transport: string;
+  enabled: boolean;
+  up: boolean;
+  replicas: ReplicaStatus[];
+}
+
+const EMPTY_LISTS: BackendLists = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
+
+/** All backends and the aggregate over them. */
+export class Registry {
+  private readonly backends: Backend[];
+  private readonly lists = new Map<string, BackendLists>();
+  private current: Catalog;
+  private refreshes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly options: RegistryOptions,
+  ) {
+    this.backends = config.servers.map(
+      (server) =>
+        new Backend(server, {
+          algorithm: config.routing.algorithm,
+          logger: options.logger,
+          onReplicaUp: (backend) => void this.refresh(backend),
+          onListChanged: () => void this.refresh(this.backend(server.id)!),
+        }),
+    );
+    this.current = this.rebuild();
+  }
+
+  /** Connects every enabled backend; resolves once each has connected or failed (failures keep retrying). */
+  async start(): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.start()));
+    await Promise.all([...this.refreshes.values()]);
+  }
+
+  /** Closes every backend and ends every stdio process. */
+  async stop(): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.stop()));
+  }
+
+  private backend(id: string): Backend | undefined {
+    return this.backends.find((b) => b.id === id);
+  }
+
+  /** Re-reads one backend's lists (all pages) and rebuilds the catalogue. */
+  refresh(backend: Backend): Promise<void> {
+    const running = this.refreshes.get(backend.id);
+    if (running) return running;
+    const job = (async () => {
+      try {
+        const caps = backend.capabilities ?? {};
+        const read = async (method: ListMethod): Promise<unknown[]> => {
+          const key = LIST_METHODS[method];
+          const items: unknown[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await backend.request(method, cursor === undefined ? undefined : { cursor });
+            items.push(...((page[key] as unknown[] | undefined) ?? []));
+            cursor = typeof page.nextCursor === 'string' && page.nextCursor !== '' ? page.nextCursor : undefined;
+          } while (cursor !== undefined);
+          return items;
+        };
+        const lists: BackendLists = {
+          tools: caps.tools ? ((await read('tools/list')) as BackendLists['tools']) : [],
+          prompts: caps.prompts ? ((await read('prompts/list')) as BackendLists['prompts']) : [],
+          resources: caps.resources ? ((await read('resources/list')) as BackendLists['resources']) : [],
+          resourceTemplates: caps.resources ? ((await read('resources/templates/list')) as BackendLists['resourceTemplates']) : [],
+        };
+        this.lists.set(backend.id, lists);
+        this.current = this.rebuild();
+        this.options.onCatalogChanged?.();
+      } catch (err) {
+        this.options.logger.warn('could not read backend lists', { server: backend.id, error: (err as Error).message });
+      } finally {
+        this.refreshes.delete(backend.id);
+      }
+    })();
+    this.refreshes.set(backend.id, job);
+    return job;
+  }
+
+  private rebuild(): Catalog {
+    const sources = this.backends
+      .filter((b) => b.config.enabled)
+      .map((b) => ({ serverId: b.id, prefix: b.config.prefix ?? b.id, lists: this.lists.get(b.id) ?? EMPTY_LISTS }));
+    return buildCatalog(sources, this.config.routing.separator, this.options.logger);
+  }
+
+  /** The current aggregate. Items of backends that are down stay listed until a refresh says otherwise. */
+  get catalog(): Catalog {
+    return this.current;
+  }
+
+  /**
+   * What the gateway advertises. Lists and completion are always served (possibly empty, while
+   * backends connect), so they are always declared; the SDK refuses handlers for undeclared ones.
+   */
+  capabilities(): ServerCapabilities {
+    return { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {} };
+  }
+
+  /** Routes `tools/call` to the owner of the public tool name. */
+  async callTool(params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    return this.routeByName('tools/call', 'tool', this.current.toolOwners, params, options);
+  }
+
+  /** Routes `prompts/get` to the owner of the public prompt name. */
+  async getPrompt(params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    return this.routeByName('prompts/get', 'prompt', this.current.promptOwners, params, options);
+  }
+
+  private async routeByName(
+    method: string,
+    kind: string,
+    owners: Map<string, { serverId: string; name: string }>,
+    params: Record<string, unknown>,
+    options?: BackendCallOptions,
+  ): Promise<Record<string, unknown>> {
+    const name = params.name;
+    if (typeof name !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "name"`);
+    const owner = owners.get(name);
+    if (!owner) throw new GatewayError('InvalidParams', `Unknown ${kind}: ${name}`, { context: { name }, expose: true });
+    return this.backend(owner.serverId)!.request(method, { ...params, name: owner.name }, options);
+  }
+
+  /** The server that owns a resource URI: listed URIs first, then templates, in configuration order. */
+  resourceOwner(uri: string): string | undefined {
+    return this.current.resourceOwners.get(uri) ?? this.current.templateOwners.find((t) => t.pattern.test(uri))?.serverId;
+  }
+
+  /** Routes a request about a resource URI (`resources/read`, `subscribe`, `unsubscribe`). */
+  async routeByUri(method: string, params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    const uri = params.uri;
+    if (typeof uri !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "uri"`);
+    const owner = this.resourceOwner(uri);
+    if (!owner) throw new GatewayError('InvalidParams', `Unknown resource: ${uri}`, { context: { uri }, expose: true });
+    return this.backend(owner)!.request(method, params, options);
+  }
+
+  /** Routes `completion/complete` by its reference (a prompt name or a resource URI). */
+  async complete(params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    const ref = params.ref as { type?: string; name?: string; uri?: string } | undefined;
+    if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const owner = this.current.promptOwners.get(ref.name);
+      if (!owner) throw new GatewayError('InvalidParams', `Unknown prompt: ${ref.name}`, { expose: true, context: { name: ref.name } });
+      return this.backend(owner.serverId)!.request('completion/complete', { ...params, ref: { ...ref, name: owner.name } }, options);
+    }
+    if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
+      const template = this.current.resourceTemplates.findIndex((t) => t.uriTemplate === ref.uri);
+      const owner = template >= 0 ? this.current.templateOwners[template]!.serverId : this.resourceOwner(ref.uri);
+      if (!owner) throw new GatewayError('InvalidParams', `Unknown resource: ${ref.uri}`, { expose: true, context: { uri: ref.uri } });
+      return this.backend(owner)!.request('completion/complete', params, options);
+    }
+    throw new GatewayError('InvalidParams', 'completion/complete needs ref/prompt with a name or ref/resource with a uri');
+  }
+
+  /** Health of every backend. */
+  status(): ServerStatus[] {
+    return this.backends.map((b) => ({ id: b.id, transport: b.config.transport, enabled: b.config.enabled, up: b.isUp, replicas: b.status() }));
+  }
+
+  /** True when every enabled backend has at least one connected replica. */
+  get ready(): boolean {
+    return this.backends.every((b) => !b.config.enabled || b.isUp);
+  }
+}
