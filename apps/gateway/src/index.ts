@@ -4,7 +4,10 @@
 export { createProgram } from './cli/program';
 export { createApp } from './http/createApp';
 export type { AppDeps, GatewayApp } from './http/createApp';
+export type { LegacySse } from './http/legacySse';
 export { startGateway } from './gateway';
 export type { RunningGateway } from './gateway';
+export { startStdioGateway } from './stdioGateway';
+export type { RunningStdioGateway, StdioGatewayOptions } from './stdioGateway';
 export { createLogger } from './logger';
 export { VERSION } from './version';

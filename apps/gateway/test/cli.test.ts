@@ -120,10 +120,16 @@ describe('only1mcp CLI', () => {
     });
   });
 
-  it('stdio says plainly that it is not implemented yet', () => {
-    const res = only1mcp(['stdio', '--config', join(TEMPLATES, 'solo.yaml')]);
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain('not implemented yet');
+  it('stdio writes nothing but protocol to stdout, warns that rate_limit is not applied, and exits 0 when stdin closes', () => {
+    // A disabled backend starts no process; spawnSync closes stdin at once, as a client that goes away would.
+    const file = tempFile('stdio.yaml', 'servers:\n  - id: off\n    transport: stdio\n    command: does-not-exist\n    enabled: false\nrate_limit: {requests_per_second: 1, burst: 1}\n');
+    const res = only1mcp(['stdio', '--config', file]);
+    expect(res).toMatchObject({ code: 0, stdout: '' });
+    expect(res.stderr).toContain('rate_limit configured but not applied by the stdio front');
+  });
+
+  it('stdio reports an invalid configuration and exits 1', () => {
+    expect(only1mcp(['stdio', '--config', '/nonexistent.yaml'])).toMatchObject({ code: 1, stdout: '' });
   });
 
   it('start refuses to run unprotected when auth is configured but not yet enforced', () => {

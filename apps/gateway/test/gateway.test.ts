@@ -90,8 +90,18 @@ describe('plain HTTP (curl)', () => {
   });
 });
 
+/** Lists and reads a resource and gets a prompt: the same calls through either SDK generation's client. */
+async function expectResourcesAndPrompts(client: ClientV1 | ClientV2): Promise<void> {
+  const { resources } = await client.listResources();
+  expect(resources.length).toBeGreaterThan(0);
+  const { contents } = await client.readResource({ uri: resources[0]!.uri });
+  expect(contents[0]!.uri).toBe(resources[0]!.uri);
+  const prompt = await client.getPrompt({ name: 'everything__simple-prompt' });
+  expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
+}
+
 describe('SDK v1 client (2025-11-25, session)', () => {
-  it('initializes, lists, calls, and ends its session', async () => {
+  it('initializes, lists, calls, reads resources, gets prompts, and ends its session', async () => {
     const client = new ClientV1({ name: 'test-v1', version: '1.0.0' });
     const transport = new TransportV1(new URL(`${gateway.url}/mcp`));
     await client.connect(transport);
@@ -101,6 +111,7 @@ describe('SDK v1 client (2025-11-25, session)', () => {
     expect(tools.length).toBe(5);
     const result = await client.callTool({ name: 'everything__get-sum', arguments: { a: 2, b: 3 } });
     expect(JSON.stringify(result.content)).toContain('5');
+    await expectResourcesAndPrompts(client);
     const sessionId = transport.sessionId!;
     await transport.terminateSession();
     const after = await post({ jsonrpc: '2.0', method: 'tools/list', id: 8 }, { 'mcp-session-id': sessionId });
@@ -110,7 +121,7 @@ describe('SDK v1 client (2025-11-25, session)', () => {
 });
 
 describe('SDK v2 client (2026-07-28, stateless)', () => {
-  it('negotiates the current protocol, lists and calls', async () => {
+  it('negotiates the current protocol, lists, calls, reads resources and gets prompts', async () => {
     const client = new ClientV2({ name: 'test-v2', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
@@ -118,6 +129,7 @@ describe('SDK v2 client (2026-07-28, stateless)', () => {
     expect(tools[0]!.name).toMatch(/^everything__/);
     const result = await client.callTool({ name: 'everything__echo', arguments: { message: 'v2' } });
     expect(result.content).toEqual([{ type: 'text', text: 'Echo: v2' }]);
+    await expectResourcesAndPrompts(client);
     await client.close();
   });
 });

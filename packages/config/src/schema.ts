@@ -134,6 +134,7 @@ export const BaseConfigSchema = z
         allowed_origins: z.array(z.string()).default([]).meta({ description: 'Origin header values accepted besides loopback origins.' }),
         max_body_size: size('4MB').meta({ description: 'Largest request body accepted; larger ones get 413.' }),
         shutdown_timeout: duration('10s').meta({ description: 'How long shutdown waits for in-flight calls.' }),
+        session_idle_timeout: duration('30m').meta({ description: 'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).' }),
       })
       .prefault({}),
     servers: z.array(ServerConfigSchema).min(1, { message: 'must list at least one backend server' }),

@@ -37,7 +37,7 @@ describe('loadConfig: formats', () => {
   it('fills in every default', () => {
     const dir = tempDir({ 'c.yaml': MINIMAL_YAML });
     const { config } = loadConfig({ path: join(dir, 'c.yaml'), env: noEnv });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, allowed_hosts: [], allowed_origins: [], max_body_size: 4_000_000, shutdown_timeout: 10_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, allowed_hosts: [], allowed_origins: [], max_body_size: 4_000_000, shutdown_timeout: 10_000, session_idle_timeout: 1_800_000 });
     expect(config.routing).toEqual({ algorithm: 'round_robin', separator: '__', page_size: 100 });
     expect(config.health).toEqual({ enabled: true, interval: 10_000, timeout: 5_000, unhealthy_threshold: 3, healthy_threshold: 2 });
     expect(config.servers[0]).toMatchObject({ args: [], env: {}, replicas: 1, enabled: true, connect_timeout: 10_000, request_timeout: 60_000 });

@@ -65,6 +65,8 @@ interface Replica {
   restarts: number;
   failuresInARow: number;
   timer?: NodeJS.Timeout;
+  /** The connect attempt in progress, which stop() waits for so no process outlives it. */
+  connecting?: Promise<void>;
   breaker: CircuitBreaker<Parameters<Call>, Record<string, unknown>>;
   lastError?: string;
 }
@@ -77,6 +79,18 @@ function isBackendFault(err: unknown): boolean {
 /** True when the request certainly never reached the backend, so even a tools/call may go elsewhere. */
 function neverSent(err: unknown): boolean {
   return err instanceof GatewayError && err.context.notSent === true;
+}
+
+/**
+ * opossum rejects with its own error (code EOPENBREAKER) when a call meets an open breaker, or a
+ * half-open one whose single trial call is already out; the request never left, so say so.
+ */
+function breakerRejection(err: unknown, replica: Replica): GatewayError | undefined {
+  if ((err as { code?: unknown } | null)?.code !== 'EOPENBREAKER') return undefined;
+  return new GatewayError('CircuitOpen', `Backend replica ${replica.id} is failing: its circuit breaker is open`, {
+    cause: err,
+    context: { replica: replica.id, notSent: true },
+  });
 }
 
 /** One backend server with its replicas. */
@@ -132,7 +146,15 @@ export class Backend {
     await Promise.all(this.replicas.map((r) => this.connectReplica(r)));
   }
 
-  private async connectReplica(replica: Replica): Promise<void> {
+  private connectReplica(replica: Replica): Promise<void> {
+    const attempt = this.tryConnect(replica).finally(() => {
+      if (replica.connecting === attempt) replica.connecting = undefined;
+    });
+    replica.connecting = attempt;
+    return attempt;
+  }
+
+  private async tryConnect(replica: Replica): Promise<void> {
     if (this.stopped) return;
     replica.state = 'connecting';
     try {
@@ -147,6 +169,8 @@ export class Backend {
       this.options.logger.info('backend replica connected', { replica: replica.id, protocolVersion: replica.connection.protocolVersion });
       this.options.onReplicaUp?.(this);
     } catch (err) {
+      // stop() aborts connects in progress; that is not a failure to report or retry.
+      if (this.stopped) return;
       replica.state = 'down';
       replica.lastError = (err as Error).message;
       this.options.logger.warn('backend replica failed to connect', { replica: replica.id, error: replica.lastError });
@@ -201,9 +225,10 @@ export class Backend {
       replica.inFlight += 1;
       try {
         return await replica.breaker.fire(method, params, options);
-      } catch (err) {
+      } catch (caught) {
+        const err = breakerRejection(caught, replica) ?? caught;
         lastError = err;
-        if (!isBackendFault(err)) throw err;
+        if (!isBackendFault(err) && !neverSent(err)) throw err;
         replica.lastError = (err as Error).message;
         const retry = IDEMPOTENT_METHODS.has(method) || neverSent(err);
         if (!retry) throw err;
@@ -245,7 +270,9 @@ export class Backend {
         if (r.timer) clearTimeout(r.timer);
         r.state = 'stopped';
         r.breaker.shutdown();
+        // Closing also aborts a connect in progress; waiting for it means its process is gone too.
         await r.connection.close();
+        await r.connecting;
       }),
     );
   }

@@ -3,7 +3,7 @@
  * generation itself (`versionNegotiation: auto`: `server/discover` first, `initialize` as the
  * fallback), so 2026-07-28 and 2025-11-25 backends are both spoken to natively.
  */
-import { Client, SdkError, SdkErrorCode, type Transport } from '@modelcontextprotocol/client';
+import { Client, SdkError, SdkErrorCode, SdkHttpError, type Transport } from '@modelcontextprotocol/client';
 import { GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
 import { z } from 'zod';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
@@ -13,14 +13,43 @@ import { GATEWAY_IMPLEMENTATION } from './implementation';
 // Results are passed on exactly as the backend sent them: no field is stripped or renamed.
 const AnyResult = z.looseObject({});
 
+/**
+ * The socket error behind a failed HTTP request, when the backend could not be reached at all:
+ * fetch (undici) rejects with TypeError "fetch failed" and the socket error as its cause.
+ */
+function networkFailure(err: unknown): string | undefined {
+  // By name, not instanceof: fetch's TypeError may come from another realm (as under jest).
+  const error = err as { name?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
+  if (error?.name !== 'TypeError' || error.message !== 'fetch failed') return undefined;
+  return typeof error.cause?.code === 'string' ? error.cause.code : 'fetch failed';
+}
+
+/** Errors after which the connection is useless: the server is unreachable, or forgot our HTTP session (it restarted). */
+export function connectionLost(err: unknown): boolean {
+  return networkFailure(err) !== undefined || (err instanceof SdkHttpError && err.status === 404);
+}
+
 /** Maps an SDK failure to the gateway's error; a backend's JSON-RPC error passes through unchanged. */
 export function backendFailure(err: unknown, replicaId: string, method: string): unknown {
+  const context = { replica: replicaId, method };
+  const network = networkFailure(err);
+  if (network !== undefined) {
+    // A refused connection never carried the request; any other socket failure may have.
+    const notSent = network === 'ECONNREFUSED';
+    return new GatewayError('BackendUnavailable', `Backend ${replicaId} is unreachable (${network})`, { cause: err, context: { ...context, notSent } });
+  }
+  if (err instanceof SdkHttpError && err.status === 404) {
+    // The server answered 404 for our session: it did not run the request, and a new session will.
+    return new GatewayError('BackendUnavailable', `Backend ${replicaId} lost the session (HTTP 404)`, { cause: err, context: { ...context, notSent: true } });
+  }
   if (err instanceof SdkError) {
-    const context = { replica: replicaId, method };
     if (err.code === SdkErrorCode.RequestTimeout) return new GatewayError('BackendTimeout', `Backend ${replicaId} did not answer ${method} in time`, { cause: err, context });
-    if (err.code === SdkErrorCode.ConnectionClosed || err.code === SdkErrorCode.NotConnected || err.code === SdkErrorCode.SendFailed) {
-      const notSent = err.code !== SdkErrorCode.ConnectionClosed;
-      return new GatewayError('BackendUnavailable', `Backend ${replicaId} is not connected`, { cause: err, context: { ...context, notSent } });
+    if (err.code === SdkErrorCode.NotConnected || err.code === SdkErrorCode.SendFailed) {
+      return new GatewayError('BackendUnavailable', `Backend ${replicaId} is not connected`, { cause: err, context: { ...context, notSent: true } });
+    }
+    if (err.code === SdkErrorCode.ConnectionClosed) {
+      // The request was sent and the backend went away before answering (e.g. the process died).
+      return new GatewayError('BackendError', `Backend ${replicaId} closed the connection during ${method}`, { cause: err, context: { ...context, notSent: false } });
     }
     return new GatewayError('BackendError', `Backend ${replicaId} failed on ${method}: ${err.message}`, { cause: err, context });
   }
@@ -28,10 +57,20 @@ export function backendFailure(err: unknown, replicaId: string, method: string):
   return err;
 }
 
+/** A connected client and the requests still out on it. */
+interface Live {
+  client: Client;
+  pending: number;
+  /** Given up: closed as soon as its last pending request settles. */
+  retired: boolean;
+}
+
 /** One connection to one backend replica through an SDK client. */
 export class SdkConnection implements BackendConnection {
-  private client: Client | undefined;
-  private closing = false;
+  /** The current client; cleared first whenever it is given up, so a loss is reported at most once. */
+  private live: Live | undefined;
+  /** The transport of a connect in progress, so close() can abort it (and end its process). */
+  private starting: Transport | undefined;
 
   constructor(
     readonly replicaId: string,
@@ -41,11 +80,11 @@ export class SdkConnection implements BackendConnection {
   ) {}
 
   get capabilities(): ServerCapabilities | undefined {
-    return this.client?.getServerCapabilities() as ServerCapabilities | undefined;
+    return this.live?.client.getServerCapabilities() as ServerCapabilities | undefined;
   }
 
   get protocolVersion(): string | undefined {
-    return this.client?.getNegotiatedProtocolVersion();
+    return this.live?.client.getNegotiatedProtocolVersion();
   }
 
   async connect(timeoutMs: number): Promise<void> {
@@ -55,34 +94,57 @@ export class SdkConnection implements BackendConnection {
       const match = /^notifications\/(tools|prompts|resources)\/list_changed$/.exec(notification.method);
       if (match) this.events.onListChanged?.(match[1] as 'tools' | 'prompts' | 'resources');
     };
+    const transport = this.createTransport();
+    this.starting = transport;
     try {
-      await client.connect(this.createTransport(), { timeout: timeoutMs });
+      await client.connect(transport, { timeout: timeoutMs });
     } catch (err) {
       await client.close().catch(() => undefined);
       throw new GatewayError('BackendUnavailable', `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`, { cause: err, context: { replica: this.replicaId } });
+    } finally {
+      if (this.starting === transport) this.starting = undefined;
     }
-    client.onclose = () => {
-      if (this.client === client) this.client = undefined;
-      if (!this.closing) this.events.onClose?.('connection closed');
-    };
-    this.client = client;
+    const live: Live = { client, pending: 0, retired: false };
+    client.onclose = () => this.lose(live, 'connection closed');
+    this.live = live;
   }
 
   async request(method: string, params: Record<string, unknown> | undefined, options: BackendRequestOptions): Promise<Record<string, unknown>> {
-    const client = this.client;
-    if (!client) throw new GatewayError('BackendUnavailable', `Backend ${this.replicaId} is not connected`, { context: { replica: this.replicaId, notSent: true } });
+    const live = this.live;
+    if (!live) throw new GatewayError('BackendUnavailable', `Backend ${this.replicaId} is not connected`, { context: { replica: this.replicaId, notSent: true } });
+    live.pending += 1;
     try {
       const request = params === undefined ? { method } : { method, params };
-      return (await client.request(request as never, AnyResult, { timeout: options.timeoutMs, signal: options.signal })) as Record<string, unknown>;
+      return (await live.client.request(request as never, AnyResult, { timeout: options.timeoutMs, signal: options.signal })) as Record<string, unknown>;
     } catch (err) {
+      // HTTP transports never report a dead server themselves; a failed request is how we learn it.
+      if (connectionLost(err)) this.lose(live, (err as Error).message);
       throw backendFailure(err, this.replicaId, method);
+    } finally {
+      live.pending -= 1;
+      if (live.retired && live.pending === 0) void live.client.close().catch(() => undefined);
     }
   }
 
+  /**
+   * Gives up a client the backend dropped and reports it (once) so the owner reconnects. Requests
+   * still out on it finish on their own: closing it now would fail them as "closed mid-request"
+   * although each may yet learn that it was never sent, and so be retried elsewhere.
+   */
+  private lose(live: Live, reason: string): void {
+    if (this.live !== live) return;
+    this.live = undefined;
+    live.retired = true;
+    if (live.pending === 0) void live.client.close().catch(() => undefined);
+    this.events.onClose?.(reason);
+  }
+
   async close(): Promise<void> {
-    this.closing = true;
-    const client = this.client;
-    this.client = undefined;
-    await client?.close().catch(() => undefined);
+    // Cleared before closing, so the close is ours and not reported as a loss.
+    const live = this.live;
+    const starting = this.starting;
+    this.live = undefined;
+    this.starting = undefined;
+    await Promise.all([live?.client.close().catch(() => undefined), starting?.close().catch(() => undefined)]);
   }
 }

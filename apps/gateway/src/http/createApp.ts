@@ -1,14 +1,18 @@
 /**
  * `createApp(deps)` builds the Express app; it never listens, so tests drive it with supertest
- * and `main` owns the port. Routes: `/mcp` (both protocol generations), `/health`, `/ready`.
+ * and `main` owns the port. Routes: `/mcp` (both protocol generations), `/sse` + `/messages`
+ * (2024-11-05 HTTP+SSE), `/health`, `/ready`, `/metrics`, `/api/v1/admin/metrics`.
  */
-import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/node';
-import { localhostAllowedHostnames } from '@modelcontextprotocol/server';
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
+import { dnsRebindingGuard } from './dnsRebindingGuard';
+import { mountLegacySse, type LegacySse } from './legacySse';
+import { mountMetricsRoutes } from './metricsRoutes';
+import { Drain } from '../drain';
 import { VERSION } from '../version';
 
 /** What the app is built from. */
@@ -16,41 +20,49 @@ export interface AppDeps {
   config: Config;
   registry: Registry;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
-/** The app and the MCP endpoint (for shutdown). */
+/** The app and the MCP fronts (for shutdown). */
 export interface GatewayApp {
   app: express.Express;
   mcp: McpEndpoint;
+  sse: LegacySse;
+  /** In-flight calls; shutdown drains it. */
+  drain: Drain;
+  /** Open client sessions by front transport, for metrics and the admin API. */
+  sessionCounts(): Record<string, number>;
 }
 
 /** Builds the gateway's Express app. */
-export function createApp({ config, registry, logger }: AppDeps): GatewayApp {
+export function createApp({ config, registry, logger, metrics }: AppDeps): GatewayApp {
   const app = express();
   app.disable('x-powered-by');
-  const mcp = createMcpEndpoint({ config, registry, logger, maxBodyBytes: config.server.max_body_size });
+  const drain = new Drain();
+  const mcp = createMcpEndpoint({ config, registry, logger, metrics, drain, maxBodyBytes: config.server.max_body_size });
 
   // DNS-rebinding protection: loopback names always, plus the operator's allow-list.
-  const hosts = [...localhostAllowedHostnames(), ...config.server.allowed_hosts];
-  const validHost = hostHeaderValidation(hosts);
-  const validOrigin = originValidation([...hosts, ...config.server.allowed_origins.map((o) => new URL(o).hostname)]);
-  const guard = (req: Request, res: Response, next: NextFunction) => {
-    if (validHost(req, res) && validOrigin(req, res)) next();
-  };
+  const guard = dnsRebindingGuard(config.server);
 
   app.get('/health', (_req, res) => {
     const servers = registry.status();
     res.json({ status: 'ok', version: VERSION, servers: servers.map((s) => ({ id: s.id, up: s.up, enabled: s.enabled, replicas: s.replicas })) });
   });
   app.get('/ready', (_req, res) => {
-    const ready = registry.ready;
+    // A draining replica is not ready, so a load balancer stops sending it new clients.
+    const ready = registry.ready && !drain.isDraining;
     res.status(ready ? 200 : 503).json({ ready, servers: registry.status().map((s) => ({ id: s.id, up: s.up })) });
   });
 
+  mountMetricsRoutes(app, metrics);
+
+  // While shutting down, MCP requests get 503 ShuttingDown; health and metrics still answer.
+  app.use(['/mcp', '/sse', '/messages'], drain.middleware);
   const json = express.json({ limit: config.server.max_body_size, type: () => true });
   app.all('/mcp', guard, (req, res, next) => (req.method === 'POST' ? json(req, res, next) : next()), (req, res, next) => {
     mcp.handle(req, res).catch(next);
   });
+  const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, guard });
 
   // Body errors become JSON-RPC errors with the status the spec asks for; nothing else leaks.
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
@@ -64,5 +76,5 @@ export function createApp({ config, registry, logger }: AppDeps): GatewayApp {
       res.status(500).json(jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error'));
     }
   });
-  return { app, mcp };
+  return { app, mcp, sse, drain, sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }) };
 }

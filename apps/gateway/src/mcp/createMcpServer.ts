@@ -5,7 +5,9 @@
  */
 import { ProtocolError, Server } from '@modelcontextprotocol/server';
 import type { Config } from '@only1mcp/config';
-import { ErrorCode, GatewayError, toJsonRpcError } from '@only1mcp/mcp-types';
+import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
+import type { GatewayMetrics } from '@only1mcp/metrics';
+import type { Drain } from '../drain';
 import { GATEWAY_IMPLEMENTATION, type Logger, type Registry } from '@only1mcp/registry';
 
 /** Encodes a list offset as an opaque cursor. */
@@ -36,12 +38,16 @@ export interface McpServerDeps {
   config: Config;
   registry: Registry;
   logger: Logger;
+  /** Where request counts and durations go; the stdio front has no /metrics and passes none. */
+  metrics?: GatewayMetrics;
+  /** Counts calls in flight so shutdown can wait for them. */
+  drain?: Drain;
 }
 
 type Params = Record<string, unknown>;
 
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
-export function createMcpServer({ config, registry, logger }: McpServerDeps, sessionKey?: string): Server {
+export function createMcpServer({ config, registry, logger, metrics, drain }: McpServerDeps, sessionKey?: string): Server {
   const server = new Server(GATEWAY_IMPLEMENTATION, {
     capabilities: registry.capabilities(),
     instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
@@ -50,33 +56,38 @@ export function createMcpServer({ config, registry, logger }: McpServerDeps, ses
   const call = (ctx: { mcpReq: { signal: AbortSignal } }) => ({ sessionKey, signal: ctx.mcpReq.signal });
   const params = (request: { params?: unknown }): Params => (request.params ?? {}) as Params;
 
-  const list = <K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(key: K, cursor: unknown) => {
+  // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
+  // and where every request is counted and timed.
+  const guard = async <T>(method: string, work: () => T | Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    let status = 'ok';
     try {
-      const { items, nextCursor } = page(registry.catalog[key], cursor, size);
-      return { [key]: items, ...(nextCursor ? { nextCursor } : {}) } as never;
+      return await (drain ? drain.track(work) : work());
     } catch (err) {
       const error = toJsonRpcError(err);
-      throw new ProtocolError(error.code, error.message, error.data);
-    }
-  };
-  server.setRequestHandler('tools/list', (request) => list('tools', request.params?.cursor));
-  server.setRequestHandler('prompts/list', (request) => list('prompts', request.params?.cursor));
-  server.setRequestHandler('resources/list', (request) => list('resources', request.params?.cursor));
-  server.setRequestHandler('resources/templates/list', (request) => list('resourceTemplates', request.params?.cursor));
-  // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals).
-  const guard = async <T>(method: string, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (err) {
-      const error = toJsonRpcError(err);
+      // A backend's own code outside our table is labelled 'Other' so the label set stays bounded.
+      status = errorCodeName(error.code) ?? 'Other';
       if (error.code === ErrorCode.InternalError) logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
       else logger.debug('request failed', { method, code: error.code, error: error.message });
       throw new ProtocolError(error.code, error.message, error.data);
+    } finally {
+      metrics?.observeRequest(method, status, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
+  const list = <K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(method: string, key: K, cursor: unknown) =>
+    guard(method, () => {
+      const { items, nextCursor } = page(registry.catalog[key], cursor, size);
+      return { [key]: items, ...(nextCursor ? { nextCursor } : {}) } as never;
+    });
+  server.setRequestHandler('tools/list', (request) => list('tools/list', 'tools', request.params?.cursor));
+  server.setRequestHandler('prompts/list', (request) => list('prompts/list', 'prompts', request.params?.cursor));
+  server.setRequestHandler('resources/list', (request) => list('resources/list', 'resources', request.params?.cursor));
+  server.setRequestHandler('resources/templates/list', (request) => list('resources/templates/list', 'resourceTemplates', request.params?.cursor));
   server.setRequestHandler('tools/call', (request, ctx) => guard('tools/call', () => registry.callTool(params(request), call(ctx))) as never);
   server.setRequestHandler('prompts/get', (request, ctx) => guard('prompts/get', () => registry.getPrompt(params(request), call(ctx))) as never);
-  server.setRequestHandler('resources/read', (request, ctx) => guard('resources/read', () => registry.routeByUri('resources/read', params(request), call(ctx))) as never);
+  for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe'] as const) {
+    server.setRequestHandler(method, (request, ctx) => guard(method, () => registry.routeByUri(method, params(request), call(ctx))) as never);
+  }
   server.setRequestHandler('completion/complete', (request, ctx) => guard('completion/complete', () => registry.complete(params(request), call(ctx))) as never);
   return server;
 }

@@ -13,11 +13,14 @@ import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpHttpHan
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
 import type { Request, Response } from 'express';
 import { createMcpServer, type McpServerDeps } from './createMcpServer';
+import { SessionEventStore } from './sessionEventStore';
 
 /** A 2025-11-25 session held by this replica. */
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   lastSeen: number;
+  /** Open GET streams: a client listening for notifications is not idle. */
+  streams: number;
 }
 
 /** The `/mcp` handler plus what shutdown needs. */
@@ -46,6 +49,19 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   });
   const modernNode = toNodeHandler(modern);
 
+  // Sessions of clients that vanished without DELETE would otherwise live forever.
+  const idleMs = deps.config.server.session_idle_timeout;
+  const reaper = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const [id, session] of sessions) {
+      if (session.streams > 0 || session.lastSeen > cutoff) continue;
+      sessions.delete(id);
+      deps.logger.info('session closed: idle', { session: id, idleMs });
+      void session.transport.close().catch(() => undefined);
+    }
+  }, Math.max(1000, Math.min(60_000, idleMs / 4)));
+  reaper.unref();
+
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.SessionNotFound, 'Session not found: initialize a new session')));
@@ -54,8 +70,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   async function openSession(req: Request, res: Response): Promise<void> {
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: new SessionEventStore(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now() });
+        sessions.set(id, { transport, lastSeen: Date.now(), streams: 0 });
         deps.logger.info('session opened', { session: id });
       },
       onsessionclosed: (id) => {
@@ -90,6 +107,13 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         const session = sessions.get(sessionId);
         if (!session) return notFound(res);
         session.lastSeen = Date.now();
+        if (req.method === 'GET') {
+          session.streams += 1;
+          res.once('close', () => {
+            session.streams -= 1;
+            session.lastSeen = Date.now();
+          });
+        }
         return session.transport.handleRequest(req, res, req.body);
       }
       if (req.method === 'POST' && isInitializeRequest(req.body)) return openSession(req, res);
@@ -106,6 +130,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       return sessions.size;
     },
     async close() {
+      clearInterval(reaper);
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
       sessions.clear();
       await modern.close();

@@ -1,9 +1,9 @@
-/** `only1mcp start` (HTTP) and `only1mcp stdio` (not yet). */
+/** `only1mcp start` (HTTP) and `only1mcp stdio` (one client on stdin/stdout). */
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '@only1mcp/config';
 import { startGateway } from '../../gateway';
 import { createLogger } from '../../logger';
-import { EXIT_FAILURE } from '../exitCodes';
+import { startStdioGateway } from '../../stdioGateway';
 import { reportError } from './reportError';
 
 function parsePort(value: string): number {
@@ -12,9 +12,14 @@ function parsePort(value: string): number {
   return port;
 }
 
+/** Configured sections this build validates but does not enforce yet (issue 6/8). */
+function unenforcedSections(config: Config): string[] {
+  return [config.auth ? 'auth' : undefined, config.rate_limit ? 'rate_limit' : undefined].filter((s) => s !== undefined);
+}
+
 /** Settings that validate but are not enforced yet: refuse to run rather than run unprotected. */
 function refuseUnimplemented(config: Config, file: string): void {
-  const unimplemented = [config.auth ? 'auth' : undefined, config.rate_limit ? 'rate_limit' : undefined].filter(Boolean);
+  const unimplemented = unenforcedSections(config);
   if (unimplemented.length > 0) {
     throw new ConfigError(
       `${file}: ${unimplemented.join(' and ')} ${unimplemented.length === 1 ? 'is' : 'are'} configured but not enforced by this build (issue 6/8); ` +
@@ -51,13 +56,25 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command('stdio')
-    .description('serve MCP on stdin/stdout for stdio-only clients (not yet implemented)')
+    .description('serve MCP on stdin/stdout for one local client (e.g. Claude Desktop); logs go to stderr')
     .option('-c, --config <file>', 'configuration file (default: the usual places, see README)')
-    .action((options: { config?: string }) => {
+    .action(async (options: { config?: string }) => {
       try {
-        const loaded = loadConfig({ path: options.config });
-        process.stderr.write(`only1mcp stdio: not implemented yet. The configuration ${loaded.file} is valid; use only1mcp start (HTTP) meanwhile.\n`);
-        process.exitCode = EXIT_FAILURE;
+        const { config, file } = loadConfig({ path: options.config });
+        const logger = createLogger(config.logging);
+        // The only client is the local process that spawned us: there is no caller to authenticate or throttle.
+        const ignored = unenforcedSections(config);
+        if (ignored.length > 0) logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
+        const gateway = await startStdioGateway(config, logger);
+        const shutdown = (signal: string) => {
+          logger.info('shutting down', { signal });
+          void gateway.stop();
+        };
+        process.once('SIGINT', () => shutdown('SIGINT'));
+        process.once('SIGTERM', () => shutdown('SIGTERM'));
+        await gateway.stopped;
+        // Exit explicitly so nothing (a keep-alive socket to an HTTP backend) outlives the client.
+        process.exit(0);
       } catch (err) {
         process.exitCode = reportError(err);
       }

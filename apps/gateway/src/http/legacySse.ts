@@ -1,0 +1,84 @@
+/**
+ * The 2024-11-05 HTTP+SSE front for clients that predate Streamable HTTP: `GET /sse` opens a
+ * stream whose first event (`endpoint`) names `/messages?sessionId=…`; the client POSTs its
+ * messages there and reads every answer from the stream. SDK v2 has no SSE server transport, so
+ * each stream is SDK v1's `SSEServerTransport` driving its own `createMcpServer` instance.
+ */
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import express, { type RequestHandler, type Response } from 'express';
+import { createMcpServer, type McpServerDeps } from '../mcp/createMcpServer';
+
+/** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
+const MESSAGES_PATH = '/messages';
+
+/** What {@link mountLegacySse} needs besides the MCP server dependencies. */
+export interface LegacySseOptions extends McpServerDeps {
+  /** The DNS-rebinding guard `/mcp` uses, so both fronts accept exactly the same Host/Origin. */
+  guard: RequestHandler;
+}
+
+/** The mounted SSE front, for shutdown and observability. */
+export interface LegacySse {
+  /** Open SSE streams. */
+  readonly sessionCount: number;
+  /** Ends every stream and refuses new ones. */
+  close(): Promise<void>;
+}
+
+const sendError = (res: Response, status: number, code: ErrorCode, message: string) => res.status(status).json(jsonRpcError(undefined, code, message));
+
+/** Mounts `GET /sse` and `POST /messages` on `app`; mount it before the app's error handler, which turns body errors into 400/413. */
+export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacySseOptions): LegacySse {
+  const sessions = new Map<string, SSEServerTransport>();
+  let closing = false;
+  // Same limit as /mcp; any content type, because old clients are not all careful about it.
+  const json = express.json({ limit: deps.config.server.max_body_size, type: () => true });
+
+  app.get('/sse', guard, (req, res, next) => {
+    if (closing) return void sendError(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down');
+    const transport = new SSEServerTransport(MESSAGES_PATH, res);
+    const id = transport.sessionId;
+    // The v1 transport calls onclose again from close(); only the first call does the work.
+    transport.onclose = () => {
+      if (sessions.delete(id)) deps.logger.info('sse session closed', { session: id });
+    };
+    sessions.set(id, transport);
+    // A v1 transport satisfies the v2 Transport interface as it is (start/send/close/on*): no adapter.
+    createMcpServer(deps, id)
+      .connect(transport)
+      .then(() => deps.logger.info('sse session opened', { session: id }), next);
+  });
+
+  app.post(
+    MESSAGES_PATH,
+    guard,
+    (req, res, next) => {
+      const id = req.query.sessionId;
+      if (typeof id === 'string' && sessions.has(id)) return next();
+      sendError(res, 404, ErrorCode.SessionNotFound, 'Session not found: open a new stream with GET /sse');
+    },
+    json,
+    (req, res) => {
+      const transport = sessions.get(req.query.sessionId as string);
+      // The stream may have closed while the body was read.
+      if (!transport) return void sendError(res, 404, ErrorCode.SessionNotFound, 'Session not found: open a new stream with GET /sse');
+      // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
+      transport.handleMessage(req.body).then(
+        () => res.status(202).end(),
+        () => sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: the body is not one JSON-RPC 2.0 message'),
+      );
+    },
+  );
+
+  return {
+    get sessionCount() {
+      return sessions.size;
+    },
+    async close() {
+      closing = true;
+      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
+      sessions.clear();
+    },
+  };
+}

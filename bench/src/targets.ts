@@ -1,0 +1,82 @@
+/**
+ * What a benchmark drives, as a serialisable spec (it crosses into the load-generator process),
+ * and the one place a spec becomes the request each client repeats.
+ */
+import { silentLogger, Registry } from '@only1mcp/registry';
+import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
+import { closeSession, isResultFor, JsonRpcHttpClient, openSession, sessionHeaders, toolsCallBody } from './jsonRpcHttp';
+import type { CallFn } from './loadGenerator';
+import { startStdioRpc } from './stdioEcho';
+
+/** A target of `tools/call echo`. */
+export type TargetSpec =
+  /** Plain POST, no session, no Accept (what curl sends). */
+  | { kind: 'http-plain'; url: string }
+  /** A 2025-11-25 Streamable HTTP session per client. */
+  | { kind: 'http-session'; url: string }
+  /** The gateway's Registry called in process (SDK client + stdio backend, no HTTP). */
+  | { kind: 'registry' }
+  /** The backend over stdio with a bare JSON-RPC client (the backend's own cost). */
+  | { kind: 'stdio' };
+
+/** A ready target: the request to repeat and how to release what it holds. */
+export interface Target {
+  call: CallFn;
+  close(): Promise<void>;
+}
+
+const ARGS = { message: 'bench' };
+
+/** Connects to (or starts) what `spec` names, ready for `concurrency` clients. */
+export async function createTarget(spec: TargetSpec, concurrency: number): Promise<Target> {
+  let nextId = 1;
+  switch (spec.kind) {
+    case 'http-plain': {
+      const http = new JsonRpcHttpClient({ url: spec.url, maxSockets: concurrency });
+      const headers = { 'content-type': 'application/json' };
+      return {
+        call: async () => {
+          const id = nextId++;
+          return isResultFor(await http.send('POST', toolsCallBody(id, ECHO_TOOL.public, ARGS), headers), id);
+        },
+        close: async () => http.close(),
+      };
+    }
+    case 'http-session': {
+      const http = new JsonRpcHttpClient({ url: spec.url, maxSockets: concurrency });
+      const sessions = await Promise.all(Array.from({ length: concurrency }, (_, i) => openSession(http, `bench-${i}`)));
+      const headers = sessions.map((id) => sessionHeaders(id));
+      return {
+        call: async (client) => {
+          const id = nextId++;
+          return isResultFor(await http.send('POST', toolsCallBody(id, ECHO_TOOL.public, ARGS), headers[client]!), id);
+        },
+        close: async () => {
+          await Promise.all(sessions.map((id) => closeSession(http, id)));
+          http.close();
+        },
+      };
+    }
+    case 'registry': {
+      const registry = new Registry(benchConfig(), { logger: silentLogger });
+      await registry.start();
+      return {
+        call: async () => {
+          const result = (await registry.callTool({ name: ECHO_TOOL.public, arguments: ARGS })) as { content?: unknown };
+          return Array.isArray(result.content);
+        },
+        close: () => registry.stop(),
+      };
+    }
+    case 'stdio': {
+      const rpc = await startStdioRpc(EVERYTHING_COMMAND.command, EVERYTHING_COMMAND.args);
+      return {
+        call: async () => {
+          const reply = await rpc.request('tools/call', { name: ECHO_TOOL.backend, arguments: ARGS });
+          return reply.result !== undefined && reply.error === undefined;
+        },
+        close: () => rpc.close(),
+      };
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import type { GatewayError } from '@only1mcp/mcp-types';
+import { backendFailure, connectionLost } from './sdkConnection';
+
+/** What undici's fetch throws when nothing listens on the port. */
+function refused(): TypeError {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+}
+
+describe('backendFailure', () => {
+  const map = (err: unknown) => backendFailure(err, 'web#0', 'tools/call') as GatewayError;
+
+  it('calls a refused connection unavailable and certainly not sent, so even tools/call may go elsewhere', () => {
+    expect(map(refused())).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: true } });
+    expect(connectionLost(refused())).toBe(true);
+  });
+
+  it('does not claim a request was unsent when the socket failed after connecting', () => {
+    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(map(reset)).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: false } });
+  });
+
+  it('treats HTTP 404 as a forgotten session: unsent, and the connection must be remade', () => {
+    const gone = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', { status: 404, statusText: 'Not Found' });
+    expect(map(gone)).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: true } });
+    expect(connectionLost(gone)).toBe(true);
+    const other = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', { status: 500, statusText: 'Oops' });
+    expect(map(other)).toMatchObject({ codeName: 'BackendError' });
+    expect(connectionLost(other)).toBe(false);
+  });
+
+  it('maps a connection closed mid-request to BackendError and a timeout to BackendTimeout', () => {
+    expect(map(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'))).toMatchObject({ codeName: 'BackendError', context: { notSent: false } });
+    expect(map(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'))).toMatchObject({ codeName: 'BackendTimeout' });
+    expect(map(new SdkError(SdkErrorCode.NotConnected, 'Not connected'))).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: true } });
+  });
+
+  it('passes any other error (a backend’s own JSON-RPC error) through unchanged', () => {
+    const own = Object.assign(new Error('Unknown tool'), { code: -32602 });
+    expect(backendFailure(own, 'web#0', 'tools/call')).toBe(own);
+    expect(connectionLost(own)).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * @only1mcp/test-utils: fixtures shared by the tests of every package. Any new export here is
+ * public API (for tests only).
+ */
+export { FIXTURE_SERVER_PATH, fixtureServerCommand } from './fixtureServerCommand';
+export { fixtureServerArgs, parseFixtureServerArgs } from './fixtures/fixtureServerOptions';
+export type { FixtureServerOptions, ResolvedFixtureServerOptions } from './fixtures/fixtureServerOptions';
+export { FIXTURE_PROMPT, FIXTURE_RESOURCE_URI, FIXTURE_SERVER_INFO, FIXTURE_TOOLS } from './fixtures/fixtureTools';
+export type { WhoAmI } from './fixtures/fixtureTools';
+export { HTTP_FIXTURE_PATHS } from './fixtures/fixtureHttpApp';
+export type { HttpFixtureTransport } from './fixtures/fixtureHttpApp';
+export { startHttpFixture } from './httpFixture';
+export type { HttpFixture, HttpFixtureOptions } from './httpFixture';
+export { freePort } from './freePort';
+export { startRedis } from './redisServer';
+export type { RedisHandle, StartRedisOptions } from './redisServer';
+export { endProcess, isRunning, processAlive } from './childProcesses';

@@ -1,0 +1,84 @@
+/**
+ * A real redis-server for tests ("never mock what you can run"): its own process on a free port,
+ * nothing persisted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { endProcess, exited, isRunning, track } from './childProcesses';
+import { freePort } from './freePort';
+
+/** A running redis-server. */
+export interface RedisHandle {
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** Process id of the server. */
+  readonly pid: number;
+  /** Shuts the server down and waits for the process to end. */
+  stop(): Promise<void>;
+}
+
+/** Options for {@link startRedis}. */
+export interface StartRedisOptions {
+  /** The binary; default $REDIS_SERVER_BIN, then `redis-server` on PATH. */
+  binary?: string;
+  /** How long to wait for PONG (default 10 s). */
+  startTimeoutMs?: number;
+}
+
+/** One PING over a raw socket: true when the server answered +PONG. */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+async function waitUntilAnswering(child: ChildProcess, port: number, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(child)) throw new Error(`redis-server exited at start: ${log().trim()}`);
+    if (await ping(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`redis-server did not answer PING within ${timeoutMs} ms`);
+}
+
+/** Starts redis-server on a free port of 127.0.0.1 and resolves once it answers PING. */
+export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
+  const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  let lastError: unknown;
+  // The free port may be taken between choosing and binding it; a few tries make that harmless.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+    const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    let log = '';
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+    try {
+      await Promise.race([waitUntilAnswering(child, port, options.startTimeoutMs ?? 10_000, () => log), spawnError]);
+    } catch (err) {
+      lastError = err;
+      await endProcess(child, 'SIGKILL');
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') break;
+      continue;
+    }
+    void exited(child);
+    return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop: () => endProcess(child, 'SIGTERM') };
+  }
+  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+}
