@@ -29,22 +29,38 @@ function serverHealth(registry: Registry): ReturnType<MetricsStateSource['server
   }));
 }
 
+/** Says plainly why the gateway could not listen. */
+function listenFailure(err: NodeJS.ErrnoException, { host, port }: Config['server']): Error {
+  const where = `${host}:${port}`;
+  if (err.code === 'EADDRINUSE') return new Error(`cannot listen on ${where}: the port is in use (stop the other process, or use --port / server.port)`, { cause: err });
+  if (err.code === 'EACCES') return new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { cause: err });
+  if (err.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${where}: no such address on this machine (check --host / server.host)`, { cause: err });
+  return new Error(`cannot listen on ${where}: ${err.message}`, { cause: err });
+}
+
 /** Starts a gateway for `config` and resolves once it listens. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const registry = new Registry(config, { logger });
-  await registry.start();
-  // The gauges read the app's sessions at scrape time, through this late-bound reference.
-  const apps: { current?: GatewayApp } = {};
+  // The gauges read sessions and backend health at scrape time, through these late-bound references.
+  const live: { app?: GatewayApp; registry?: Registry } = {};
   const metrics = new GatewayMetrics({
     registry: new MetricsRegistry(),
-    state: { sessions: () => apps.current?.sessionCounts() ?? {}, servers: () => serverHealth(registry) },
+    state: { sessions: () => live.app?.sessionCounts() ?? {}, servers: () => (live.registry ? serverHealth(live.registry) : []) },
   });
-  const gatewayApp = (apps.current = createApp({ config, registry, logger, metrics }));
+  const registry = (live.registry = new Registry(config, { logger, onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok) }));
+  await registry.start();
+  const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
   const { app, mcp, sse, drain } = gatewayApp;
-  const server: HttpServer = await new Promise((resolve, reject) => {
-    const s = app.listen(config.server.port, config.server.host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: HttpServer;
+  try {
+    server = await new Promise((resolve, reject) => {
+      // Express 5 hands a listen error to this callback (and would also emit it on the server).
+      const s = app.listen(config.server.port, config.server.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+  } catch (err) {
+    // The backends are already running: stop them, or their processes would keep this one alive.
+    await Promise.all([gatewayApp.mcp.close(), gatewayApp.sse.close(), registry.stop()]);
+    throw listenFailure(err as NodeJS.ErrnoException, config.server);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

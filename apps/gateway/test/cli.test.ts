@@ -6,6 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { fixtureServerCommand, freePort } from '@only1mcp/test-utils';
+import { stringify as toYaml } from 'yaml';
+import { createServer } from 'node:net';
 import { VERSION } from '../src/version';
 
 const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
@@ -16,6 +19,7 @@ function only1mcp(args: string[], env: Record<string, string> = {}) {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
     cwd: tmpdir(),
+    timeout: 60_000,
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
@@ -140,5 +144,19 @@ describe('only1mcp CLI', () => {
 
   it('start rejects a bad --port as a usage error', () => {
     expect(only1mcp(['start', '--port', '99999'])).toMatchObject({ code: 2, stderr: expect.stringContaining('must be a whole number from 1 to 65535') });
+  });
+
+  it('start says plainly when its port is taken, stops its backends and exits 1', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const config = tempFile('c.yaml', toYaml({ server: { port }, servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-port' }) }] }));
+      const res = only1mcp(['start', '--config', config]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });

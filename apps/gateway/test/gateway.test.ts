@@ -65,6 +65,31 @@ describe('plain HTTP (curl)', () => {
     expect(res.status).toBe(413);
   });
 
+  it('rejects an unknown protocol version with 400 and -32022, listing the supported ones', async () => {
+    const res = await post({ jsonrpc: '2.0', method: 'tools/list', id: 10 }, { 'mcp-protocol-version': '1999-01-01' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: number; data: { supported: string[] } } };
+    expect(body.error.code).toBe(-32022);
+    expect(body.error.data.supported).toEqual(expect.arrayContaining(['2026-07-28', '2025-11-25']));
+  });
+
+  it('rejects a current-protocol request whose Mcp-Method header disagrees with the body (400, -32020)', async () => {
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    const res = await post(
+      { jsonrpc: '2.0', method: 'tools/list', id: 11, params: { _meta: meta } },
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', accept: 'application/json, text/event-stream' },
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32020);
+  });
+
+  it('answers an unknown method with -32601 and a body that is not JSON-RPC with 400 and -32600', async () => {
+    expect(((await (await post({ jsonrpc: '2.0', method: 'nope/x', id: 12 })).json()) as { error: { code: number } }).error.code).toBe(-32601);
+    const res = await post({ hello: 'world' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32600);
+  });
+
   it('answers an unknown session with 404', async () => {
     const res = await post({ jsonrpc: '2.0', method: 'tools/list', id: 6 }, { 'mcp-session-id': 'no-such-session' });
     expect(res.status).toBe(404);
@@ -98,6 +123,10 @@ async function expectResourcesAndPrompts(client: ClientV1 | ClientV2): Promise<v
   expect(contents[0]!.uri).toBe(resources[0]!.uri);
   const prompt = await client.getPrompt({ name: 'everything__simple-prompt' });
   expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
+  // The backend offers completions, so the gateway does too, and routes them by prompt name.
+  expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, completions: {} });
+  const { completion } = await client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'E' } });
+  expect(completion.values).toEqual(expect.arrayContaining(['Engineering']));
 }
 
 describe('SDK v1 client (2025-11-25, session)', () => {

@@ -118,6 +118,8 @@ describe('/metrics', () => {
     expect(body).toMatch(/^only1mcp_requests_total\{method="tools\/call",status="InvalidParams"\} [1-9]/m);
     expect(body).toMatch(/^only1mcp_request_duration_seconds_bucket\{le="0.005",method="tools\/call"\}/m);
     expect(body).toContain('only1mcp_backend_health_status{server_id="everything"} 1');
+    expect(body).toMatch(/^only1mcp_backend_requests_total\{server_id="everything",outcome="ok"\} [1-9]/m);
+    expect(body).toContain('only1mcp_circuit_breaker_state{server_id="everything"} 0');
     expect(body).toMatch(/^only1mcp_sessions_active\{transport="streamable_http"\} \d+/m);
     expect(body).toContain('only1mcp_process_resident_memory_bytes');
   });

@@ -25,7 +25,7 @@ describe('error codes', () => {
 
   it('keeps the gateway codes in the server-error range and off the codes SDK v1 and MCP use', () => {
     const own = ['BackendUnavailable', 'BackendTimeout', 'CircuitOpen', 'BackendError', 'RateLimited', 'Unauthorized', 'Forbidden', 'SessionNotFound', 'ShuttingDown'] as const;
-    const reserved = new Set([-32000, -32001, -32002, -32021, -32022, -32042]);
+    const reserved = new Set([-32000, -32001, -32002, -32020, -32021, -32022, -32042]);
     for (const name of own) {
       const code = ErrorCode[name];
       expect(code).toBeGreaterThanOrEqual(-32099);

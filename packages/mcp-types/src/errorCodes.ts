@@ -13,6 +13,7 @@ export const ErrorCode = {
   InternalError: -32603,
   // Defined by MCP; the gateway sends these and passes them through from backends.
   ResourceNotFound: -32002,
+  HeaderMismatch: -32020,
   MissingRequiredClientCapability: -32021,
   UnsupportedProtocolVersion: -32022,
   // The gateway's own. -32000 and -32001 are left alone: SDK v1 uses them (connection closed,
@@ -62,6 +63,7 @@ export const ERROR_CODES: Record<ErrorCodeName, ErrorCodeInfo> = {
   InvalidParams: { code: ErrorCode.InvalidParams, fault: 'client', httpStatus: 200, retryable: false, meaning: 'The params are invalid, or name a tool, prompt or resource that does not exist.' },
   InternalError: { code: ErrorCode.InternalError, fault: 'gateway', httpStatus: 500, retryable: true, meaning: 'The gateway failed in a way it did not expect; the log has the details.' },
   ResourceNotFound: { code: ErrorCode.ResourceNotFound, fault: 'client', httpStatus: 200, retryable: false, meaning: 'A backend reported that the resource does not exist (passed through from older servers).' },
+  HeaderMismatch: { code: ErrorCode.HeaderMismatch, fault: 'client', httpStatus: 400, retryable: false, meaning: 'The Mcp-Method, Mcp-Name or Mcp-Param-* headers disagree with the body (2026-07-28 requests).' },
   MissingRequiredClientCapability: { code: ErrorCode.MissingRequiredClientCapability, fault: 'client', httpStatus: 200, retryable: false, meaning: 'The request needs a client capability the client did not declare.' },
   UnsupportedProtocolVersion: { code: ErrorCode.UnsupportedProtocolVersion, fault: 'client', httpStatus: 400, retryable: false, meaning: 'The request names a protocol version the gateway does not speak; data lists the supported ones.' },
   BackendUnavailable: { code: ErrorCode.BackendUnavailable, fault: 'backend', httpStatus: 200, retryable: true, meaning: 'No healthy replica of the owning backend could take the request.' },

@@ -13,6 +13,8 @@ export interface RegistryOptions {
   logger: Logger;
   /** Called after the catalogue changed (a backend came up or said a list changed). */
   onCatalogChanged?: () => void;
+  /** Called after each request routed to a backend settles (for metrics). */
+  onBackendRequest?: (serverId: string, ok: boolean) => void;
 }
 
 /** One backend's health for /health. */
@@ -114,11 +116,15 @@ export class Registry {
   }
 
   /**
-   * What the gateway advertises. Lists and completion are always served (possibly empty, while
-   * backends connect), so they are always declared; the SDK refuses handlers for undeclared ones.
+   * What the gateway advertises: the union of what its backends offer, for what it routes. The
+   * lists are always declared, with `listChanged`, because backends may connect, change or drop
+   * during a client's session and the client must hear of it; `completions` when any backend
+   * that is up offers it. (Resource subscriptions and logging are declared once their
+   * notifications are passed through: issue 3/8.)
    */
   capabilities(): ServerCapabilities {
-    return { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {} };
+    const completions = this.backends.some((b) => b.isUp && b.capabilities?.completions !== undefined);
+    return { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, ...(completions ? { completions: {} } : {}) };
   }
 
   /** Routes `tools/call` to the owner of the public tool name. */
@@ -142,7 +148,19 @@ export class Registry {
     if (typeof name !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "name"`);
     const owner = owners.get(name);
     if (!owner) throw new GatewayError('InvalidParams', `Unknown ${kind}: ${name}`, { context: { name }, expose: true });
-    return this.backend(owner.serverId)!.request(method, { ...params, name: owner.name }, options);
+    return this.send(owner.serverId, method, { ...params, name: owner.name }, options);
+  }
+
+  /** Sends a routed request to its owner and reports how it went. */
+  private async send(serverId: string, method: string, params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    let ok = false;
+    try {
+      const result = await this.backend(serverId)!.request(method, params, options);
+      ok = true;
+      return result;
+    } finally {
+      this.options.onBackendRequest?.(serverId, ok);
+    }
   }
 
   /** The server that owns a resource URI: listed URIs first, then templates, in configuration order. */
@@ -156,7 +174,7 @@ export class Registry {
     if (typeof uri !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "uri"`);
     const owner = this.resourceOwner(uri);
     if (!owner) throw new GatewayError('InvalidParams', `Unknown resource: ${uri}`, { context: { uri }, expose: true });
-    return this.backend(owner)!.request(method, params, options);
+    return this.send(owner, method, params, options);
   }
 
   /** Routes `completion/complete` by its reference (a prompt name or a resource URI). */
@@ -165,13 +183,13 @@ export class Registry {
     if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
       const owner = this.current.promptOwners.get(ref.name);
       if (!owner) throw new GatewayError('InvalidParams', `Unknown prompt: ${ref.name}`, { expose: true, context: { name: ref.name } });
-      return this.backend(owner.serverId)!.request('completion/complete', { ...params, ref: { ...ref, name: owner.name } }, options);
+      return this.send(owner.serverId, 'completion/complete', { ...params, ref: { ...ref, name: owner.name } }, options);
     }
     if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
       const template = this.current.resourceTemplates.findIndex((t) => t.uriTemplate === ref.uri);
       const owner = template >= 0 ? this.current.templateOwners[template]!.serverId : this.resourceOwner(ref.uri);
       if (!owner) throw new GatewayError('InvalidParams', `Unknown resource: ${ref.uri}`, { expose: true, context: { uri: ref.uri } });
-      return this.backend(owner)!.request('completion/complete', params, options);
+      return this.send(owner, 'completion/complete', params, options);
     }
     throw new GatewayError('InvalidParams', 'completion/complete needs ref/prompt with a name or ref/resource with a uri');
   }

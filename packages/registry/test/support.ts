@@ -1,18 +1,10 @@
 /**
- * Helpers for the integration tests: bounded polling and reading the fixture's `whoami` answer.
+ * Helpers for the integration tests: reading the fixture's `whoami` answer, tallies, bounded polling.
  */
 import type { WhoAmI } from '@only1mcp/test-utils';
-import type { BackendCallOptions, Registry } from '../src';
 
-/** Polls `check` until it returns true; fails after `timeoutMs` (generous: these are bounds, not timings). */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { waitFor } from '@only1mcp/test-utils';
+import type { BackendCallOptions, Registry } from '../src';
 
 /** Calls the fixture's `whoami` through the registry and parses who answered. */
 export async function whoami(registry: Registry, tool: string, options?: BackendCallOptions): Promise<WhoAmI> {

@@ -15,3 +15,4 @@ export { freePort } from './freePort';
 export { startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
 export { endProcess, isRunning, processAlive } from './childProcesses';
+export { waitFor } from './waitFor';

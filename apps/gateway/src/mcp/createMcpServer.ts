@@ -48,8 +48,9 @@ type Params = Record<string, unknown>;
 
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
 export function createMcpServer({ config, registry, logger, metrics, drain }: McpServerDeps, sessionKey?: string): Server {
+  const capabilities = registry.capabilities();
   const server = new Server(GATEWAY_IMPLEMENTATION, {
-    capabilities: registry.capabilities(),
+    capabilities,
     instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
   });
   const size = config.routing.page_size;
@@ -88,6 +89,9 @@ export function createMcpServer({ config, registry, logger, metrics, drain }: Mc
   for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe'] as const) {
     server.setRequestHandler(method, (request, ctx) => guard(method, () => registry.routeByUri(method, params(request), call(ctx))) as never);
   }
-  server.setRequestHandler('completion/complete', (request, ctx) => guard('completion/complete', () => registry.complete(params(request), call(ctx))) as never);
+  // The SDK refuses a handler for an undeclared capability, and completions are declared only when a backend offers them.
+  if (capabilities.completions) {
+    server.setRequestHandler('completion/complete', (request, ctx) => guard('completion/complete', () => registry.complete(params(request), call(ctx))) as never);
+  }
   return server;
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
-import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import { ERROR_CODES, ErrorCode, MCP_HEADERS, SUPPORTED_PROTOCOL_VERSIONS, jsonRpcError, protocolGeneration } from '@only1mcp/mcp-types';
 import type { Request, Response } from 'express';
 import { createMcpServer, type McpServerDeps } from './createMcpServer';
 import { SessionEventStore } from './sessionEventStore';
@@ -102,7 +102,18 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   return {
     async handle(req, res) {
-      const sessionId = req.headers['mcp-session-id'];
+      // Checked here so every path answers with the documented code (the SDK's stateless path would send -32000).
+      const version = req.headers[MCP_HEADERS.protocolVersion];
+      if (typeof version === 'string' && protocolGeneration(version) === undefined) {
+        res.writeHead(ERROR_CODES.UnsupportedProtocolVersion.httpStatus, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            jsonRpcError(undefined, ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...SUPPORTED_PROTOCOL_VERSIONS], requested: version }),
+          ),
+        );
+        return;
+      }
+      const sessionId = req.headers[MCP_HEADERS.sessionId];
       if (typeof sessionId === 'string') {
         const session = sessions.get(sessionId);
         if (!session) return notFound(res);
