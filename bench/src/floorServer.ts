@@ -30,7 +30,9 @@ export async function startFloorServer(): Promise<FloorServer> {
         return;
       }
       const text = `Echo: ${String(message.params?.arguments?.message ?? '')}`;
-      res.writeHead(200, json).end(JSON.stringify({ jsonrpc: '2.0', id: message.id ?? null, result: { content: [{ type: 'text', text }] } }));
+      res
+        .writeHead(200, json)
+        .end(JSON.stringify({ jsonrpc: '2.0', id: message.id ?? null, result: { content: [{ type: 'text', text }] } }));
     });
   });
   // Same keep-alive window as Node's default for the gateway, so neither closes sockets mid-run.

@@ -26,6 +26,8 @@ export interface LoadResult {
   concurrency: number;
   /** Requests completed (ok or not) in the measured window. */
   requests: number;
+  /** Requests completed in the whole run, warmup included (to divide server CPU time by). */
+  completed: number;
   /** Failed requests (rejected, HTTP non-200, JSON-RPC error) in the measured window. */
   errors: number;
   /** Length of the measured window in seconds. */
@@ -74,9 +76,11 @@ const NS_PER_MS = 1e6;
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { concurrency, durationMs, warmupMs, maxRequests = Number.POSITIVE_INFINITY, call } = options;
-  if (!(concurrency >= 1) || !(durationMs > 0) || !(warmupMs >= 0)) throw new RangeError('runLoad: concurrency >= 1, durationMs > 0, warmupMs >= 0');
+  if (!(concurrency >= 1) || !(durationMs > 0) || !(warmupMs >= 0))
+    throw new RangeError('runLoad: concurrency >= 1, durationMs > 0, warmupMs >= 0');
   const latencies = new LatencyLog();
   let errors = 0;
+  let completed = 0;
   let stopped = false;
   const start = nowNs();
   const measureFrom = start + BigInt(Math.round(warmupMs * NS_PER_MS));
@@ -100,6 +104,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ok = false;
       }
       const t1 = nowNs();
+      completed++;
       if (t0 < measureFrom || t1 > measureTo) continue;
       if (ok) latencies.push(Number(t1 - t0) / NS_PER_MS);
       else errors++;
@@ -117,6 +122,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   return {
     concurrency,
     requests: sorted.length + errors,
+    completed,
     errors,
     seconds,
     throughput: seconds > 0 ? sorted.length / seconds : 0,

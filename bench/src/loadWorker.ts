@@ -21,7 +21,12 @@ type WorkerReply = { ok: true; result: LoadResult } | { ok: false; error: string
 export async function runJob(job: LoadJob): Promise<LoadResult> {
   const target = await createTarget(job.target, job.concurrency);
   try {
-    return await runLoad({ concurrency: job.concurrency, durationMs: job.durationMs, warmupMs: job.warmupMs, call: target.call });
+    return await runLoad({
+      concurrency: job.concurrency,
+      durationMs: job.durationMs,
+      warmupMs: job.warmupMs,
+      call: target.call,
+    });
   } finally {
     await target.close();
   }
@@ -51,7 +56,8 @@ if (require.main === module) {
   process.once('message', (job: LoadJob) => {
     runJob(job).then(
       (result) => process.send!({ ok: true, result } satisfies WorkerReply, () => process.exit(0)),
-      (err: Error) => process.send!({ ok: false, error: err.stack ?? String(err) } satisfies WorkerReply, () => process.exit(1)),
+      (err: Error) =>
+        process.send!({ ok: false, error: err.stack ?? String(err) } satisfies WorkerReply, () => process.exit(1)),
     );
   });
 }

@@ -4,9 +4,16 @@
  */
 import { silentLogger, Registry } from '@only1mcp/registry';
 import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
-import { closeSession, isResultFor, JsonRpcHttpClient, openSession, sessionHeaders, toolsCallBody } from './jsonRpcHttp';
+import {
+  closeSession,
+  isResultFor,
+  JsonRpcHttpClient,
+  openSession,
+  sessionHeaders,
+  toolsCallBody,
+} from './jsonRpcHttpClient';
 import type { CallFn } from './loadGenerator';
-import { startStdioRpc } from './stdioEcho';
+import { startStdioRpc } from './stdioRpc';
 
 /** A target of `tools/call echo`. */
 export type TargetSpec =
@@ -44,7 +51,9 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
     }
     case 'http-session': {
       const http = new JsonRpcHttpClient({ url: spec.url, maxSockets: concurrency });
-      const sessions = await Promise.all(Array.from({ length: concurrency }, (_, i) => openSession(http, `bench-${i}`)));
+      const sessions = await Promise.all(
+        Array.from({ length: concurrency }, (_, i) => openSession(http, `bench-${i}`)),
+      );
       const headers = sessions.map((id) => sessionHeaders(id));
       return {
         call: async (client) => {
@@ -62,7 +71,9 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
       await registry.start();
       return {
         call: async () => {
-          const result = (await registry.callTool({ name: ECHO_TOOL.public, arguments: ARGS })) as { content?: unknown };
+          const result = (await registry.callTool({ name: ECHO_TOOL.public, arguments: ARGS })) as {
+            content?: unknown;
+          };
           return Array.isArray(result.content);
         },
         close: () => registry.stop(),

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { arch, cpus, totalmem } from 'node:os';
 import { benchConfig } from './benchConfig';
 import { startFloorServer, type FloorServer } from './floorServer';
-import { assertLoopback } from './jsonRpcHttp';
+import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { formatRatios, formatTable, MODES, type Row } from './report';
 import type { TargetSpec } from './targets';
@@ -47,12 +47,15 @@ function parseOptions(argv: string[]): Options {
   });
   const durationMs = parseDuration(values.duration);
   const warmupMs = parseDuration(values.warmup);
-  if (!durationMs || warmupMs === undefined) throw new Error('--duration and --warmup take durations such as 5s or 500ms');
+  if (!durationMs || warmupMs === undefined)
+    throw new Error('--duration and --warmup take durations such as 5s or 500ms');
   const concurrency = values.concurrency.split(',').map(Number);
-  if (concurrency.some((n) => !Number.isInteger(n) || n < 1 || n > 1024)) throw new Error('--concurrency takes integers 1..1024, e.g. 1,16,64');
+  if (concurrency.some((n) => !Number.isInteger(n) || n < 1 || n > 1024))
+    throw new Error('--concurrency takes integers 1..1024, e.g. 1,16,64');
   const modes = values.modes.split(',') as ModeKey[];
   const unknown = modes.filter((m) => !(m in MODES));
-  if (unknown.length) throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${Object.keys(MODES).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${Object.keys(MODES).join(', ')}`);
   if (values.gateway) assertLoopback(values.gateway);
   return { durationMs, warmupMs, concurrency, modes, inProcess: values['in-process'], gatewayUrl: values.gateway };
 }
@@ -85,14 +88,30 @@ async function main(): Promise<void> {
     };
 
     console.log(`machine: ${machine()}`);
-    console.log(`load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell\n`);
+    console.log(
+      `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell\n`,
+    );
     const rows: Row[] = [];
     for (const mode of options.modes) {
       for (const concurrency of options.concurrency) {
-        const job: LoadJob = { target: specs[mode](), concurrency, durationMs: options.durationMs, warmupMs: options.warmupMs };
+        const job: LoadJob = {
+          target: specs[mode](),
+          concurrency,
+          durationMs: options.durationMs,
+          warmupMs: options.warmupMs,
+        };
+        const cpuBefore = process.cpuUsage();
         const result = options.inProcess ? await runJob(job) : await runInWorker(job);
-        rows.push({ mode: MODES[mode], result });
-        console.error(`  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`);
+        const cpu = process.cpuUsage(cpuBefore);
+        // This process serves the floor and the gateway (not the backend); with the load generator
+        // elsewhere its CPU time per request is a figure that noise from other processes barely moves.
+        const servedHere =
+          !options.inProcess && (mode === 'floor' || ((mode === 'plain' || mode === 'session') && !options.gatewayUrl));
+        const serverCpuUs = servedHere && result.completed > 0 ? (cpu.user + cpu.system) / result.completed : undefined;
+        rows.push({ mode: MODES[mode], result, serverCpuUs });
+        console.error(
+          `  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,
+        );
       }
     }
     console.log(`\n${formatTable(rows)}\n`);

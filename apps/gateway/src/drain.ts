@@ -4,6 +4,7 @@
  * shutdown can wait for them, up to `server.shutdown_timeout`.
  */
 import { ERROR_CODES, ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Tracks in-flight MCP calls and refuses new requests once shutdown began. */
@@ -32,6 +33,12 @@ export class Drain {
     }
   }
 
+  /** Counts a request as in flight until its response is done (sent, or the connection lost). */
+  trackResponse(res: ServerResponse): void {
+    this.running += 1;
+    res.once('close', () => this.settle());
+  }
+
   private settle(): void {
     this.running -= 1;
     if (this.running === 0) this.wake();
@@ -44,10 +51,7 @@ export class Drain {
    */
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
     if (!this.draining) {
-      if (req.method !== 'GET') {
-        this.running += 1;
-        res.once('close', () => this.settle());
-      }
+      if (req.method !== 'GET') this.trackResponse(res);
       return next();
     }
     res.setHeader('connection', 'close');

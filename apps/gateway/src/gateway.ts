@@ -1,12 +1,13 @@
 /**
  * Starts and stops a whole gateway: registry, app, listening socket, and graceful shutdown.
  */
-import type { Server as HttpServer } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '@only1mcp/config';
 import { GatewayMetrics, MetricsRegistry, type MetricsStateSource } from '@only1mcp/metrics';
 import { Registry, type Logger } from '@only1mcp/registry';
 import { createApp, type GatewayApp } from './http/createApp';
+import { withHotPath } from './http/hotPath';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -49,12 +50,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const registry = (live.registry = new Registry(config, { logger, onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok) }));
   await registry.start();
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
-  const { app, mcp, sse, drain } = gatewayApp;
-  let server: HttpServer;
+  const { app, mcp, sse, drain, check } = gatewayApp;
+  const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));
   try {
-    server = await new Promise((resolve, reject) => {
-      // Express 5 hands a listen error to this callback (and would also emit it on the server).
-      const s = app.listen(config.server.port, config.server.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port, config.server.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } catch (err) {
     // The backends are already running: stop them, or their processes would keep this one alive.

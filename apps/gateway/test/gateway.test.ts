@@ -44,6 +44,11 @@ describe('plain HTTP (curl)', () => {
     expect(next.result.tools[0]!.name).not.toBe(body.result.tools[0]!.name);
   });
 
+  it('rejects a cursor it did not issue with -32602', async () => {
+    const body = (await (await post({ jsonrpc: '2.0', method: 'tools/list', id: 13, params: { cursor: 'not-a-cursor' } })).json()) as { id: number; error: { code: number; message: string } };
+    expect(body).toMatchObject({ id: 13, error: { code: -32602, message: 'Invalid cursor' } });
+  });
+
   it('calls a tool statelessly', async () => {
     const body = await (await post({ jsonrpc: '2.0', method: 'tools/call', id: 3, params: { name: 'everything__echo', arguments: { message: 'curl' } } })).json();
     expect(body).toEqual({ jsonrpc: '2.0', id: 3, result: { content: [{ type: 'text', text: 'Echo: curl' }] } });
@@ -88,6 +93,25 @@ describe('plain HTTP (curl)', () => {
     const res = await post({ hello: 'world' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32600);
+  });
+
+  it('rejects an oversized body sent without Content-Length (chunked) with 413', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(`${gateway.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"');
+      for (let i = 0; i < 8; i++) req.write('x'.repeat(10_000));
+      req.end('"}}}');
+    });
+    expect(status).toBe(413);
+  });
+
+  it('hands what it does not route itself (ping, notifications) to the SDK, body and all', async () => {
+    expect(await (await post({ jsonrpc: '2.0', method: 'ping', id: 14 })).json()).toEqual({ jsonrpc: '2.0', id: 14, result: {} });
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
   });
 
   it('answers an unknown session with 404', async () => {

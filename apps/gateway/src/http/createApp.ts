@@ -9,7 +9,8 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
-import { dnsRebindingGuard } from './dnsRebindingGuard';
+import { bodyNotJson, bodyTooLarge } from './bodyErrors';
+import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsRebindingGuard';
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
 import { Drain } from '../drain';
@@ -30,6 +31,8 @@ export interface GatewayApp {
   sse: LegacySse;
   /** In-flight calls; shutdown drains it. */
   drain: Drain;
+  /** The Host/Origin check every MCP front applies. */
+  check: HeaderCheck;
   /** Open client sessions by front transport, for metrics and the admin API. */
   sessionCounts(): Record<string, number>;
 }
@@ -42,7 +45,8 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   const mcp = createMcpEndpoint({ config, registry, logger, metrics, drain, maxBodyBytes: config.server.max_body_size });
 
   // DNS-rebinding protection: loopback names always, plus the operator's allow-list.
-  const guard = dnsRebindingGuard(config.server);
+  const check = dnsRebindingCheck(config.server);
+  const guard = dnsRebindingGuard(check);
 
   app.get('/health', (_req, res) => {
     const servers = registry.status();
@@ -67,14 +71,13 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   // Body errors become JSON-RPC errors with the status the spec asks for; nothing else leaks.
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    if (err.type === 'entity.too.large') {
-      res.status(413).json(jsonRpcError(undefined, ErrorCode.InvalidRequest, `Request body is larger than ${config.server.max_body_size} bytes`));
-    } else if (err.type === 'entity.parse.failed') {
-      res.status(400).json(jsonRpcError(undefined, ErrorCode.ParseError, 'Parse error: the body is not valid JSON'));
+    const answer = err.type === 'entity.too.large' ? bodyTooLarge(config.server.max_body_size) : err.type === 'entity.parse.failed' ? bodyNotJson() : undefined;
+    if (answer) {
+      res.status(answer.status).json(answer.body);
     } else {
       logger.error('unexpected error', { error: err.stack ?? String(err) });
       res.status(500).json(jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error'));
     }
   });
-  return { app, mcp, sse, drain, sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }) };
+  return { app, mcp, sse, drain, check, sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }) };
 }

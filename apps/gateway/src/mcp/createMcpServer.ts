@@ -44,54 +44,70 @@ export interface McpServerDeps {
   drain?: Drain;
 }
 
-type Params = Record<string, unknown>;
+/** Context of one call: the session key (sticky routing) and the client's cancellation. */
+export interface CallContext {
+  sessionKey?: string;
+  signal?: AbortSignal;
+}
 
-/** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
-export function createMcpServer({ config, registry, logger, metrics, drain }: McpServerDeps, sessionKey?: string): Server {
-  const capabilities = registry.capabilities();
-  const server = new Server(GATEWAY_IMPLEMENTATION, {
-    capabilities,
-    instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
-  });
+/** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
+export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) => Promise<Record<string, unknown>>;
+
+/**
+ * The methods the gateway answers itself or routes, written once: the SDK Server (every front)
+ * and the stateless fast path of `/mcp` both call these. `completion/complete` is present only
+ * when a backend offers completions (see `Registry.capabilities`).
+ */
+export function createMethodTable({ config, registry, logger, metrics, drain }: McpServerDeps): Map<string, MethodHandler> {
   const size = config.routing.page_size;
-  const call = (ctx: { mcpReq: { signal: AbortSignal } }) => ({ sessionKey, signal: ctx.mcpReq.signal });
-  const params = (request: { params?: unknown }): Params => (request.params ?? {}) as Params;
 
   // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
-  // and where every request is counted and timed.
-  const guard = async <T>(method: string, work: () => T | Promise<T>): Promise<T> => {
-    const started = process.hrtime.bigint();
-    let status = 'ok';
-    try {
-      return await (drain ? drain.track(work) : work());
-    } catch (err) {
-      const error = toJsonRpcError(err);
-      // A backend's own code outside our table is labelled 'Other' so the label set stays bounded.
-      status = errorCodeName(error.code) ?? 'Other';
-      if (error.code === ErrorCode.InternalError) logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
-      else logger.debug('request failed', { method, code: error.code, error: error.message });
-      throw new ProtocolError(error.code, error.message, error.data);
-    } finally {
-      metrics?.observeRequest(method, status, Number(process.hrtime.bigint() - started) / 1e9);
-    }
+  // and where every request is counted, timed and tracked for shutdown.
+  const guard = (method: string, work: (params: Record<string, unknown>, ctx: CallContext) => Record<string, unknown> | Promise<Record<string, unknown>>): MethodHandler =>
+    async (params, ctx) => {
+      const started = process.hrtime.bigint();
+      let status = 'ok';
+      try {
+        return await (drain ? drain.track(() => work(params, ctx)) : work(params, ctx));
+      } catch (err) {
+        const error = toJsonRpcError(err);
+        // A backend's own code outside our table is labelled 'Other' so the label set stays bounded.
+        status = errorCodeName(error.code) ?? 'Other';
+        if (error.code === ErrorCode.InternalError) logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
+        else logger.debug('request failed', { method, code: error.code, error: error.message });
+        throw new ProtocolError(error.code, error.message, error.data);
+      } finally {
+        metrics?.observeRequest(method, status, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    };
+  const list = (key: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => (params: Record<string, unknown>) => {
+    const { items, nextCursor } = page<unknown>(registry.catalog[key], params.cursor, size);
+    return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
   };
-  const list = <K extends 'tools' | 'prompts' | 'resources' | 'resourceTemplates'>(method: string, key: K, cursor: unknown) =>
-    guard(method, () => {
-      const { items, nextCursor } = page(registry.catalog[key], cursor, size);
-      return { [key]: items, ...(nextCursor ? { nextCursor } : {}) } as never;
-    });
-  server.setRequestHandler('tools/list', (request) => list('tools/list', 'tools', request.params?.cursor));
-  server.setRequestHandler('prompts/list', (request) => list('prompts/list', 'prompts', request.params?.cursor));
-  server.setRequestHandler('resources/list', (request) => list('resources/list', 'resources', request.params?.cursor));
-  server.setRequestHandler('resources/templates/list', (request) => list('resources/templates/list', 'resourceTemplates', request.params?.cursor));
-  server.setRequestHandler('tools/call', (request, ctx) => guard('tools/call', () => registry.callTool(params(request), call(ctx))) as never);
-  server.setRequestHandler('prompts/get', (request, ctx) => guard('prompts/get', () => registry.getPrompt(params(request), call(ctx))) as never);
-  for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe'] as const) {
-    server.setRequestHandler(method, (request, ctx) => guard(method, () => registry.routeByUri(method, params(request), call(ctx))) as never);
+  const table = new Map<string, MethodHandler>([
+    ['tools/list', guard('tools/list', list('tools'))],
+    ['prompts/list', guard('prompts/list', list('prompts'))],
+    ['resources/list', guard('resources/list', list('resources'))],
+    ['resources/templates/list', guard('resources/templates/list', list('resourceTemplates'))],
+    ['tools/call', guard('tools/call', (params, ctx) => registry.callTool(params, ctx))],
+    ['prompts/get', guard('prompts/get', (params, ctx) => registry.getPrompt(params, ctx))],
+  ]);
+  for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe']) {
+    table.set(method, guard(method, (params, ctx) => registry.routeByUri(method, params, ctx)));
   }
-  // The SDK refuses a handler for an undeclared capability, and completions are declared only when a backend offers them.
-  if (capabilities.completions) {
-    server.setRequestHandler('completion/complete', (request, ctx) => guard('completion/complete', () => registry.complete(params(request), call(ctx))) as never);
+  if (registry.capabilities().completions) table.set('completion/complete', guard('completion/complete', (params, ctx) => registry.complete(params, ctx)));
+  return table;
+}
+
+/** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
+export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Server {
+  const server = new Server(GATEWAY_IMPLEMENTATION, {
+    capabilities: deps.registry.capabilities(),
+    instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
+  });
+  for (const [method, handler] of createMethodTable(deps)) {
+    // The table holds only methods whose capability the server declares, so the SDK accepts each.
+    server.setRequestHandler(method as 'tools/call', (request, ctx) => handler((request.params ?? {}) as Record<string, unknown>, { sessionKey, signal: ctx.mcpReq.signal }) as never);
   }
   return server;
 }

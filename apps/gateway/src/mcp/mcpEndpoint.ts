@@ -4,15 +4,18 @@
  * - `initialize` opens a new 2025-11-25 session (SDK Streamable HTTP transport, sessionful).
  * - Any other request without a session: the SDK's classifier decides. Current-protocol (2026-07-28)
  *   requests go to the SDK's stateless handler; claim-less requests (older clients, curl) are answered
- *   statelessly, as plain JSON.
+ *   statelessly, as plain JSON: straight from the method table when they can be (statelessFastPath),
+ *   through a per-request SDK transport otherwise.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { classifyInboundRequest, createMcpHandler, isInitializeRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { ERROR_CODES, ErrorCode, MCP_HEADERS, SUPPORTED_PROTOCOL_VERSIONS, jsonRpcError, protocolGeneration } from '@only1mcp/mcp-types';
 import type { Request, Response } from 'express';
-import { createMcpServer, type McpServerDeps } from './createMcpServer';
+import { createMcpServer, createMethodTable, type McpServerDeps } from './createMcpServer';
+import { answerDirectly } from './statelessFastPath';
+import type { MethodHandler } from './createMcpServer';
 import { SessionEventStore } from './sessionEventStore';
 
 /** A 2025-11-25 session held by this replica. */
@@ -26,6 +29,8 @@ interface Session {
 /** The `/mcp` handler plus what shutdown needs. */
 export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
+  /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
+  answerDirectly(body: unknown, res: ServerResponse): boolean;
   /** Open 2025-11-25 sessions. */
   readonly sessionCount: number;
   close(): Promise<void>;
@@ -61,6 +66,14 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     }
   }, Math.max(1000, Math.min(60_000, idleMs / 4)));
   reaper.unref();
+
+  // The method table depends on what the backends offer (completions), so it is rebuilt when that changes.
+  let table: { completions: boolean; methods: ReadonlyMap<string, MethodHandler> } | undefined;
+  const direct = (body: unknown, res: ServerResponse): boolean => {
+    const completions = deps.registry.capabilities().completions !== undefined;
+    if (table?.completions !== completions) table = { completions, methods: createMethodTable(deps) };
+    return answerDirectly(body, res, table.methods);
+  };
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -133,10 +146,20 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.InvalidRequest, `${req.method} /mcp needs an Mcp-Session-Id header`)));
         return;
       }
-      const web = await toWebRequest(req, req.body);
-      if (await isLegacyRequest(web, req.body, { maxRequestBodySize: deps.maxBodyBytes })) return stateless(req, res);
-      return modernNode(req, res, req.body);
+      const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      const route = classifyInboundRequest({
+        httpMethod: req.method,
+        protocolVersionHeader: header(MCP_HEADERS.protocolVersion),
+        mcpMethodHeader: header(MCP_HEADERS.method),
+        mcpNameHeader: header(MCP_HEADERS.name),
+        body: req.body,
+      });
+      // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
+      if (route.kind !== 'legacy') return modernNode(req, res, req.body);
+      if (direct(req.body, res)) return;
+      return stateless(req, res);
     },
+    answerDirectly: direct,
     get sessionCount() {
       return sessions.size;
     },

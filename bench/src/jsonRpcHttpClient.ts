@@ -12,7 +12,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Throws unless `url` points at this machine. */
 export function assertLoopback(url: string): URL {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' || !LOOPBACK.has(parsed.hostname)) throw new Error(`Refusing to benchmark ${url}: only http://127.0.0.1 targets`);
+  if (parsed.protocol !== 'http:' || !LOOPBACK.has(parsed.hostname))
+    throw new Error(`Refusing to benchmark ${url}: only http://127.0.0.1 targets`);
   return parsed;
 }
 
@@ -41,7 +42,9 @@ export function parseReply(contentType: string | undefined, body: string): JsonR
   const parse = (text: string) => {
     try {
       const message = JSON.parse(text) as JsonRpcReply;
-      return message !== null && typeof message === 'object' && ('result' in message || 'error' in message) ? message : undefined;
+      return message !== null && typeof message === 'object' && ('result' in message || 'error' in message)
+        ? message
+        : undefined;
     } catch {
       return undefined;
     }
@@ -84,15 +87,27 @@ export class JsonRpcHttpClient {
   /** Sends one HTTP request with a JSON body (or none) and reads the whole reply. */
   send(method: 'POST' | 'DELETE', body: string | undefined, headers: Record<string, string>): Promise<HttpReply> {
     return new Promise((resolve, reject) => {
-      const req = request(this.url, { method, agent: this.agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const contentType = res.headers['content-type'];
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, message: parseReply(contentType, Buffer.concat(chunks).toString('utf8')) });
-        });
-        res.on('error', reject);
-      });
+      const req = request(
+        this.url,
+        {
+          method,
+          agent: this.agent,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const contentType = res.headers['content-type'];
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              message: parseReply(contentType, Buffer.concat(chunks).toString('utf8')),
+            });
+          });
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer in ${this.timeoutMs} ms`)));
       req.on('error', reject);
       req.end(body);
@@ -112,7 +127,13 @@ export function toolsCallBody(id: number, name: string, args: Record<string, unk
 
 /** True when an HTTP reply carries a JSON-RPC result for `id`. */
 export function isResultFor(reply: HttpReply, id: number): boolean {
-  return reply.status === 200 && reply.message !== undefined && reply.message.id === id && reply.message.result !== undefined && reply.message.error === undefined;
+  return (
+    reply.status === 200 &&
+    reply.message !== undefined &&
+    reply.message.id === id &&
+    reply.message.result !== undefined &&
+    reply.message.error === undefined
+  );
 }
 
 /** Headers a 2025-11-25 client sends (the transport insists on both media types in Accept). */
@@ -132,12 +153,21 @@ export async function openSession(client: JsonRpcHttpClient, clientName: string)
     jsonrpc: '2.0',
     id: 0,
     method: 'initialize',
-    params: { protocolVersion: SESSION_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: clientName, version: '0.0.0' } },
+    params: {
+      protocolVersion: SESSION_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: clientName, version: '0.0.0' },
+    },
   });
   const reply = await client.send('POST', init, sessionHeaders());
   const sessionId = reply.headers['mcp-session-id'];
-  if (!isResultFor(reply, 0) || typeof sessionId !== 'string') throw new Error(`initialize failed: HTTP ${reply.status} ${JSON.stringify(reply.message)}`);
-  const initialized = await client.send('POST', JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), sessionHeaders(sessionId));
+  if (!isResultFor(reply, 0) || typeof sessionId !== 'string')
+    throw new Error(`initialize failed: HTTP ${reply.status} ${JSON.stringify(reply.message)}`);
+  const initialized = await client.send(
+    'POST',
+    JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    sessionHeaders(sessionId),
+  );
   if (initialized.status !== 202) throw new Error(`notifications/initialized: HTTP ${initialized.status}`);
   return sessionId;
 }

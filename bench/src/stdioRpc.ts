@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { SESSION_PROTOCOL_VERSION, type JsonRpcReply } from './jsonRpcHttp';
+import { SESSION_PROTOCOL_VERSION, type JsonRpcReply } from './jsonRpcHttpClient';
 
 /** A connected stdio backend. */
 export interface StdioRpc {
@@ -17,7 +17,10 @@ export interface StdioRpc {
 export async function startStdioRpc(command: string, args: string[], timeoutMs = 10_000): Promise<StdioRpc> {
   const child: ChildProcessWithoutNullStreams = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.resume();
-  const pending = new Map<number, { resolve: (reply: JsonRpcReply) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (reply: JsonRpcReply) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
+  >();
   let nextId = 1;
   createInterface({ input: child.stdout }).on('line', (line) => {
     let message: JsonRpcReply;
@@ -56,7 +59,11 @@ export async function startStdioRpc(command: string, args: string[], timeoutMs =
     await exited;
   };
   try {
-    const init = await request('initialize', { protocolVersion: SESSION_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'only1mcp-bench', version: '0.0.0' } });
+    const init = await request('initialize', {
+      protocolVersion: SESSION_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'only1mcp-bench', version: '0.0.0' },
+    });
     if (init.error) throw new Error(`initialize failed: ${JSON.stringify(init.error)}`);
     child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
   } catch (err) {

@@ -1,0 +1,76 @@
+/**
+ * The `/mcp` hot path, in front of Express: a POST without session or protocol-version header
+ * (stateless, as older clients and curl send it) is read, parsed and — when it is one request for
+ * a method the gateway routes — answered straight from the method table. Express's routing and
+ * body parsing cost about as much CPU per request as the rest of the gateway together
+ * (docs/BENCHMARKS.md), so the commonest request skips them. Everything else goes to the Express
+ * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
+ * skips a request whose stream has ended). Every check of the Express route is made here too:
+ * Host/Origin, draining, body size and JSON syntax, with the same answers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MCP_HEADERS } from '@only1mcp/mcp-types';
+import type { Drain } from '../drain';
+import type { McpEndpoint } from '../mcp/mcpEndpoint';
+import { bodyNotJson, bodyTooLarge } from './bodyErrors';
+import type { HeaderCheck } from './dnsRebindingGuard';
+
+/** A plain Node request listener. */
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What the hot path needs. */
+export interface HotPathDeps {
+  mcp: McpEndpoint;
+  drain: Drain;
+  check: HeaderCheck;
+  maxBodyBytes: number;
+}
+
+function reply(res: ServerResponse, { status, body }: { status: number; body: unknown }): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Wraps `fallback` (the Express app) with the hot path. */
+export function withHotPath({ mcp, drain, check, maxBodyBytes }: HotPathDeps, fallback: Listener): Listener {
+  return (req, res) => {
+    const headers = req.headers;
+    if (
+      req.method !== 'POST' ||
+      req.url !== '/mcp' ||
+      headers[MCP_HEADERS.sessionId] !== undefined ||
+      headers[MCP_HEADERS.protocolVersion] !== undefined ||
+      drain.isDraining ||
+      !check(headers).ok
+    ) {
+      return fallback(req, res);
+    }
+    if (Number(headers['content-length'] ?? 0) > maxBodyBytes) return reply(res, bodyTooLarge(maxBodyBytes));
+    drain.trackResponse(res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes && !refused) {
+        refused = true;
+        reply(res, bodyTooLarge(maxBodyBytes));
+      }
+      if (!refused) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (refused) return;
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+      } catch {
+        return reply(res, bodyNotJson());
+      }
+      if (mcp.answerDirectly(body, res)) return;
+      (req as IncomingMessage & { body?: unknown }).body = body;
+      fallback(req, res);
+    });
+  };
+}
