@@ -34,7 +34,6 @@ describe('Drain', () => {
 });
 
 describe('Drain middleware', () => {
-
   function app(drain: Drain, release: Promise<void>) {
     const a = express();
     a.use(drain.middleware);

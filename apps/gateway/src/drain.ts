@@ -55,7 +55,9 @@ export class Drain {
       return next();
     }
     res.setHeader('connection', 'close');
-    res.status(ERROR_CODES.ShuttingDown.httpStatus).json(jsonRpcError(undefined, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another replica'));
+    res
+      .status(ERROR_CODES.ShuttingDown.httpStatus)
+      .json(jsonRpcError(undefined, ErrorCode.ShuttingDown, 'The gateway is shutting down; retry on another replica'));
   };
 
   /** Begins draining and resolves when no call is in flight or after `timeoutMs`, whichever is first. */

@@ -26,16 +26,27 @@ function serverHealth(registry: Registry): ReturnType<MetricsStateSource['server
   return registry.status().map((s) => ({
     id: s.id,
     healthy: s.up,
-    breaker: s.replicas.reduce<keyof typeof BREAKER_SEVERITY>((worst, r) => (BREAKER_SEVERITY[r.breaker] > BREAKER_SEVERITY[worst] ? r.breaker : worst), 'closed'),
+    breaker: s.replicas.reduce<keyof typeof BREAKER_SEVERITY>(
+      (worst, r) => (BREAKER_SEVERITY[r.breaker] > BREAKER_SEVERITY[worst] ? r.breaker : worst),
+      'closed',
+    ),
   }));
 }
 
 /** Says plainly why the gateway could not listen. */
 function listenFailure(err: NodeJS.ErrnoException, { host, port }: Config['server']): Error {
   const where = `${host}:${port}`;
-  if (err.code === 'EADDRINUSE') return new Error(`cannot listen on ${where}: the port is in use (stop the other process, or use --port / server.port)`, { cause: err });
-  if (err.code === 'EACCES') return new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { cause: err });
-  if (err.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${where}: no such address on this machine (check --host / server.host)`, { cause: err });
+  if (err.code === 'EADDRINUSE')
+    return new Error(
+      `cannot listen on ${where}: the port is in use (stop the other process, or use --port / server.port)`,
+      { cause: err },
+    );
+  if (err.code === 'EACCES')
+    return new Error(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { cause: err });
+  if (err.code === 'EADDRNOTAVAIL')
+    return new Error(`cannot listen on ${where}: no such address on this machine (check --host / server.host)`, {
+      cause: err,
+    });
   return new Error(`cannot listen on ${where}: ${err.message}`, { cause: err });
 }
 
@@ -45,9 +56,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const live: { app?: GatewayApp; registry?: Registry } = {};
   const metrics = new GatewayMetrics({
     registry: new MetricsRegistry(),
-    state: { sessions: () => live.app?.sessionCounts() ?? {}, servers: () => (live.registry ? serverHealth(live.registry) : []) },
+    state: {
+      sessions: () => live.app?.sessionCounts() ?? {},
+      servers: () => (live.registry ? serverHealth(live.registry) : []),
+    },
   });
-  const registry = (live.registry = new Registry(config, { logger, onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok) }));
+  const registry = (live.registry = new Registry(config, {
+    logger,
+    onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok),
+  }));
   await registry.start();
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
   const { app, mcp, sse, drain, check } = gatewayApp;

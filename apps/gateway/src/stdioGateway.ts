@@ -28,7 +28,11 @@ export interface RunningStdioGateway {
 }
 
 /** Starts the registry, then serves MCP on the given streams until stdin closes or `stop()` is called. */
-export async function startStdioGateway(config: Config, logger: Logger, { stdin = process.stdin, stdout = process.stdout }: StdioGatewayOptions = {}): Promise<RunningStdioGateway> {
+export async function startStdioGateway(
+  config: Config,
+  logger: Logger,
+  { stdin = process.stdin, stdout = process.stdout }: StdioGatewayOptions = {},
+): Promise<RunningStdioGateway> {
   const registry = new Registry(config, { logger });
   // Backends start first so the client's first tools/list sees the whole catalogue; the client's
   // opening message waits in the pipe meanwhile.

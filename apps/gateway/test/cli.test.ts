@@ -36,16 +36,36 @@ describe('only1mcp CLI', () => {
     const help = only1mcp(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['start', 'stdio', 'validate', 'config', 'import']) expect(help.stdout).toContain(command);
-    for (const command of [['validate'], ['import'], ['start'], ['stdio'], ['config'], ['config', 'schema'], ['config', 'generate']]) {
-      expect(only1mcp([...command, '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining(`Usage: only1mcp ${command.join(' ')}`) });
+    for (const command of [
+      ['validate'],
+      ['import'],
+      ['start'],
+      ['stdio'],
+      ['config'],
+      ['config', 'schema'],
+      ['config', 'generate'],
+    ]) {
+      expect(only1mcp([...command, '--help'])).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`Usage: only1mcp ${command.join(' ')}`),
+      });
       expect(only1mcp([...command, '--version'])).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
     }
   });
 
   it('exits 2 on a command line it does not understand', () => {
-    expect(only1mcp(['launch'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'launch'") });
-    expect(only1mcp(['validate', '--frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--frobnicate'") });
-    expect(only1mcp(['config', 'generate', '--template', 'huge'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Allowed choices are solo, team, enterprise') });
+    expect(only1mcp(['launch'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown command 'launch'"),
+    });
+    expect(only1mcp(['validate', '--frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown option '--frobnicate'"),
+    });
+    expect(only1mcp(['config', 'generate', '--template', 'huge'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Allowed choices are solo, team, enterprise'),
+    });
   });
 
   describe('validate', () => {
@@ -105,7 +125,12 @@ describe('only1mcp CLI', () => {
     it('prints YAML on stdout and what it dropped on stderr', () => {
       const file = tempFile(
         'claude_desktop_config.json',
-        JSON.stringify({ mcpServers: { fs: { command: 'npx', args: ['-y', 'server-filesystem', '/tmp'] }, web: { url: 'https://example.com/mcp', autoApprove: [] } } }),
+        JSON.stringify({
+          mcpServers: {
+            fs: { command: 'npx', args: ['-y', 'server-filesystem', '/tmp'] },
+            web: { url: 'https://example.com/mcp', autoApprove: [] },
+          },
+        }),
       );
       const res = only1mcp(['import', file]);
       expect(res.code).toBe(0);
@@ -119,14 +144,23 @@ describe('only1mcp CLI', () => {
     });
 
     it('fails clearly on a missing or unreadable file', () => {
-      expect(only1mcp(['import', '/nonexistent.json'])).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot read /nonexistent.json: ENOENT') });
-      expect(only1mcp(['import', tempFile('x.json', '{"a": 1}')])).toMatchObject({ code: 1, stderr: expect.stringContaining('no "mcpServers"') });
+      expect(only1mcp(['import', '/nonexistent.json'])).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('cannot read /nonexistent.json: ENOENT'),
+      });
+      expect(only1mcp(['import', tempFile('x.json', '{"a": 1}')])).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('no "mcpServers"'),
+      });
     });
   });
 
   it('stdio writes nothing but protocol to stdout, warns that rate_limit is not applied, and exits 0 when stdin closes', () => {
     // A disabled backend starts no process; spawnSync closes stdin at once, as a client that goes away would.
-    const file = tempFile('stdio.yaml', 'servers:\n  - id: off\n    transport: stdio\n    command: does-not-exist\n    enabled: false\nrate_limit: {requests_per_second: 1, burst: 1}\n');
+    const file = tempFile(
+      'stdio.yaml',
+      'servers:\n  - id: off\n    transport: stdio\n    command: does-not-exist\n    enabled: false\nrate_limit: {requests_per_second: 1, burst: 1}\n',
+    );
     const res = only1mcp(['stdio', '--config', file]);
     expect(res).toMatchObject({ code: 0, stdout: '' });
     expect(res.stderr).toContain('rate_limit configured but not applied by the stdio front');
@@ -143,7 +177,10 @@ describe('only1mcp CLI', () => {
   });
 
   it('start rejects a bad --port as a usage error', () => {
-    expect(only1mcp(['start', '--port', '99999'])).toMatchObject({ code: 2, stderr: expect.stringContaining('must be a whole number from 1 to 65535') });
+    expect(only1mcp(['start', '--port', '99999'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('must be a whole number from 1 to 65535'),
+    });
   });
 
   it('start says plainly when its port is taken, stops its backends and exits 1', async () => {
@@ -151,7 +188,13 @@ describe('only1mcp CLI', () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
-      const config = tempFile('c.yaml', toYaml({ server: { port }, servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-port' }) }] }));
+      const config = tempFile(
+        'c.yaml',
+        toYaml({
+          server: { port },
+          servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-port' }) }],
+        }),
+      );
       const res = only1mcp(['start', '--config', config]);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);

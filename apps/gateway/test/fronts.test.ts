@@ -35,7 +35,9 @@ async function exercise(client: AnyClient): Promise<void> {
   const { tools } = await client.listTools();
   expect(tools.length).toBeGreaterThan(0);
   for (const tool of tools) expect(tool.name).toMatch(/^everything__/);
-  expect(await client.callTool({ name: 'everything__echo', arguments: { message: 'front' } })).toMatchObject({ content: [{ type: 'text', text: 'Echo: front' }] });
+  expect(await client.callTool({ name: 'everything__echo', arguments: { message: 'front' } })).toMatchObject({
+    content: [{ type: 'text', text: 'Echo: front' }],
+  });
 
   const { resources } = await client.listResources();
   expect(resources.length).toBeGreaterThan(0);
@@ -46,7 +48,13 @@ async function exercise(client: AnyClient): Promise<void> {
   expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
 }
 
-const backend = (env: Record<string, string> = {}) => ({ id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'], env });
+const backend = (env: Record<string, string> = {}) => ({
+  id: 'everything',
+  transport: 'stdio',
+  command: process.execPath,
+  args: [everything, 'stdio'],
+  env,
+});
 
 describe('legacy HTTP+SSE front (2024-11-05)', () => {
   let gateway: RunningGateway;
@@ -60,7 +68,9 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
   afterAll(() => gateway.stop());
 
   /** Opens GET /sse by hand and resolves with the path the `endpoint` event names; the stream stays open until `close()`. */
-  function openStream(headers: Record<string, string> = {}): Promise<{ status?: number; endpoint?: string; response?: IncomingMessage; close(): void }> {
+  function openStream(
+    headers: Record<string, string> = {},
+  ): Promise<{ status?: number; endpoint?: string; response?: IncomingMessage; close(): void }> {
     return new Promise((resolve, reject) => {
       const req = request(`${gateway.url}/sse`, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         const close = () => req.destroy();
@@ -81,7 +91,8 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
     });
   }
 
-  const postMessage = (path: string, body: string) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const postMessage = (path: string, body: string) =>
+    fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('announces /messages?sessionId=… as the first event', async () => {
     const stream = await openStream();
@@ -121,7 +132,10 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
     const invalid = await postMessage(stream.endpoint!, JSON.stringify({ hello: 'world' }));
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: { code: -32600 } });
-    const large = await postMessage(stream.endpoint!, JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 2, params: { pad: 'x'.repeat(70_000) } }));
+    const large = await postMessage(
+      stream.endpoint!,
+      JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 2, params: { pad: 'x'.repeat(70_000) } }),
+    );
     expect(large.status).toBe(413);
     stream.close();
   });
@@ -133,10 +147,14 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
     expect(await rejected.json()).toMatchObject({ error: { code: -32033 } });
     const stream = await openStream();
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(`${gateway.url}${stream.endpoint}`, { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = request(
+        `${gateway.url}${stream.endpoint}`,
+        { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 3 }));
     });
@@ -181,7 +199,11 @@ describe('stdio front (only1mcp stdio)', () => {
 
   beforeAll(() => {
     // rate_limit is set: `start` would refuse it (not enforced yet); the stdio front runs and warns.
-    const yaml = toYaml({ servers: [backend(markerEnv)], rate_limit: { requests_per_second: 10, burst: 5 }, logging: { level: 'debug' } });
+    const yaml = toYaml({
+      servers: [backend(markerEnv)],
+      rate_limit: { requests_per_second: 10, burst: 5 },
+      logging: { level: 'debug' },
+    });
     configFile = join(mkdtempSync(join(tmpdir(), 'only1mcp-stdio-')), 'only1mcp.yaml');
     writeFileSync(configFile, yaml);
   });
@@ -190,7 +212,12 @@ describe('stdio front (only1mcp stdio)', () => {
     if (procfs) await allGone(marker);
   });
 
-  const params = () => ({ command: process.execPath, args: [BIN, 'stdio', '--config', configFile], env: markerEnv, stderr: 'pipe' as const });
+  const params = () => ({
+    command: process.execPath,
+    args: [BIN, 'stdio', '--config', configFile],
+    env: markerEnv,
+    stderr: 'pipe' as const,
+  });
 
   it('serves the SDK v1 client over stdin/stdout and leaves no process behind', async () => {
     const transport = new StdioTransportV1(params());

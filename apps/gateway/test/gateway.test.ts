@@ -29,7 +29,11 @@ beforeAll(async () => {
 afterAll(() => gateway.stop());
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${gateway.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${gateway.url}/mcp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('plain HTTP (curl)', () => {
   it('answers tools/list without session or Accept header as plain JSON, paginated', async () => {
@@ -40,22 +44,35 @@ describe('plain HTTP (curl)', () => {
     expect(body.id).toBe(1);
     expect(body.result.tools).toHaveLength(5);
     expect(body.result.tools[0]!.name).toMatch(/^everything__/);
-    const next = (await (await post({ jsonrpc: '2.0', method: 'tools/list', id: 2, params: { cursor: body.result.nextCursor } })).json()) as typeof body;
+    const next = (await (
+      await post({ jsonrpc: '2.0', method: 'tools/list', id: 2, params: { cursor: body.result.nextCursor } })
+    ).json()) as typeof body;
     expect(next.result.tools[0]!.name).not.toBe(body.result.tools[0]!.name);
   });
 
   it('rejects a cursor it did not issue with -32602', async () => {
-    const body = (await (await post({ jsonrpc: '2.0', method: 'tools/list', id: 13, params: { cursor: 'not-a-cursor' } })).json()) as { id: number; error: { code: number; message: string } };
+    const body = (await (
+      await post({ jsonrpc: '2.0', method: 'tools/list', id: 13, params: { cursor: 'not-a-cursor' } })
+    ).json()) as { id: number; error: { code: number; message: string } };
     expect(body).toMatchObject({ id: 13, error: { code: -32602, message: 'Invalid cursor' } });
   });
 
   it('calls a tool statelessly', async () => {
-    const body = await (await post({ jsonrpc: '2.0', method: 'tools/call', id: 3, params: { name: 'everything__echo', arguments: { message: 'curl' } } })).json();
+    const body = await (
+      await post({
+        jsonrpc: '2.0',
+        method: 'tools/call',
+        id: 3,
+        params: { name: 'everything__echo', arguments: { message: 'curl' } },
+      })
+    ).json();
     expect(body).toEqual({ jsonrpc: '2.0', id: 3, result: { content: [{ type: 'text', text: 'Echo: curl' }] } });
   });
 
   it('names an unknown tool in a JSON-RPC error', async () => {
-    const body = (await (await post({ jsonrpc: '2.0', method: 'tools/call', id: 4, params: { name: 'nope__x' } })).json()) as { error: { code: number; message: string } };
+    const body = (await (
+      await post({ jsonrpc: '2.0', method: 'tools/call', id: 4, params: { name: 'nope__x' } })
+    ).json()) as { error: { code: number; message: string } };
     expect(body.error).toMatchObject({ code: -32602, message: 'Unknown tool: nope__x' });
   });
 
@@ -66,7 +83,12 @@ describe('plain HTTP (curl)', () => {
   });
 
   it('rejects a body over server.max_body_size with 413', async () => {
-    const res = await post({ jsonrpc: '2.0', method: 'tools/call', id: 5, params: { name: 'everything__echo', arguments: { message: 'x'.repeat(70_000) } } });
+    const res = await post({
+      jsonrpc: '2.0',
+      method: 'tools/call',
+      id: 5,
+      params: { name: 'everything__echo', arguments: { message: 'x'.repeat(70_000) } },
+    });
     expect(res.status).toBe(413);
   });
 
@@ -79,17 +101,27 @@ describe('plain HTTP (curl)', () => {
   });
 
   it('rejects a current-protocol request whose Mcp-Method header disagrees with the body (400, -32020)', async () => {
-    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
     const res = await post(
       { jsonrpc: '2.0', method: 'tools/list', id: 11, params: { _meta: meta } },
-      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', accept: 'application/json, text/event-stream' },
+      {
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        accept: 'application/json, text/event-stream',
+      },
     );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32020);
   });
 
   it('answers an unknown method with -32601 and a body that is not JSON-RPC with 400 and -32600', async () => {
-    expect(((await (await post({ jsonrpc: '2.0', method: 'nope/x', id: 12 })).json()) as { error: { code: number } }).error.code).toBe(-32601);
+    expect(
+      ((await (await post({ jsonrpc: '2.0', method: 'nope/x', id: 12 })).json()) as { error: { code: number } }).error
+        .code,
+    ).toBe(-32601);
     const res = await post({ hello: 'world' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32600);
@@ -97,12 +129,18 @@ describe('plain HTTP (curl)', () => {
 
   it('rejects an oversized body sent without Content-Length (chunked) with 413', async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(`${gateway.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = request(
+        `${gateway.url}/mcp`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', reject);
-      req.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"');
+      req.write(
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"everything__echo","arguments":{"message":"',
+      );
       for (let i = 0; i < 8; i++) req.write('x'.repeat(10_000));
       req.end('"}}}');
     });
@@ -110,7 +148,11 @@ describe('plain HTTP (curl)', () => {
   });
 
   it('hands what it does not route itself (ping, notifications) to the SDK, body and all', async () => {
-    expect(await (await post({ jsonrpc: '2.0', method: 'ping', id: 14 })).json()).toEqual({ jsonrpc: '2.0', id: 14, result: {} });
+    expect(await (await post({ jsonrpc: '2.0', method: 'ping', id: 14 })).json()).toEqual({
+      jsonrpc: '2.0',
+      id: 14,
+      result: {},
+    });
     expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
   });
 
@@ -122,10 +164,14 @@ describe('plain HTTP (curl)', () => {
   it('rejects a foreign Host header (DNS rebinding)', async () => {
     // fetch may not set Host, so use node:http.
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(`${gateway.url}/mcp`, { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = request(
+        `${gateway.url}/mcp`,
+        { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ jsonrpc: '2.0', method: 'tools/list', id: 7 }));
     });
@@ -133,7 +179,10 @@ describe('plain HTTP (curl)', () => {
   });
 
   it('serves /health and /ready', async () => {
-    const health = (await (await fetch(`${gateway.url}/health`)).json()) as { status: string; servers: { id: string; up: boolean }[] };
+    const health = (await (await fetch(`${gateway.url}/health`)).json()) as {
+      status: string;
+      servers: { id: string; up: boolean }[];
+    };
     expect(health).toMatchObject({ status: 'ok', servers: [{ id: 'everything', up: true }] });
     expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
   });
@@ -149,7 +198,10 @@ async function expectResourcesAndPrompts(client: ClientV1 | ClientV2): Promise<v
   expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
   // The backend offers completions, so the gateway does too, and routes them by prompt name.
   expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, completions: {} });
-  const { completion } = await client.complete({ ref: { type: 'ref/prompt', name: 'everything__completable-prompt' }, argument: { name: 'department', value: 'E' } });
+  const { completion } = await client.complete({
+    ref: { type: 'ref/prompt', name: 'everything__completable-prompt' },
+    argument: { name: 'department', value: 'E' },
+  });
   expect(completion.values).toEqual(expect.arrayContaining(['Engineering']));
 }
 

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const parsed = ConfigSchema.parse({
     servers: [
       { id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), connect_timeout: '2s' },
-      { id: 'fragile', transport: 'stdio', ...fixtureServerCommand({ label: 'fragile' }), restart: { initial_delay: '100ms', max_delay: '500ms' } },
+      {
+        id: 'fragile',
+        transport: 'stdio',
+        ...fixtureServerCommand({ label: 'fragile' }),
+        restart: { initial_delay: '100ms', max_delay: '500ms' },
+      },
     ],
   });
   gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
@@ -35,7 +40,10 @@ afterAll(async () => {
 });
 
 async function whoami(tool = 'pool__whoami'): Promise<WhoAmI> {
-  const result = (await client.callTool({ name: tool, arguments: {} })) as { content: { text: string }[]; isError?: boolean };
+  const result = (await client.callTool({ name: tool, arguments: {} })) as {
+    content: { text: string }[];
+    isError?: boolean;
+  };
   expect(result.isError).toBeFalsy();
   return JSON.parse(result.content[0]!.text) as WhoAmI;
 }
@@ -70,13 +78,17 @@ describe('replicas behind the gateway', () => {
     const before = await whoami('fragile__whoami');
     const crashed = client.callTool({ name: 'fragile__crash', arguments: {} });
     await expect(crashed).rejects.toMatchObject({ code: -32013 });
-    await waitFor('a new fragile process', async () => {
-      try {
-        return (await whoami('fragile__whoami')).pid !== before.pid;
-      } catch {
-        return false;
-      }
-    }, 20_000);
+    await waitFor(
+      'a new fragile process',
+      async () => {
+        try {
+          return (await whoami('fragile__whoami')).pid !== before.pid;
+        } catch {
+          return false;
+        }
+      },
+      20_000,
+    );
     const status = gateway.registry.status().find((s) => s.id === 'fragile')!;
     expect(status.replicas[0]!.restarts).toBeGreaterThanOrEqual(1);
   }, 40_000);

@@ -27,7 +27,12 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
 
 /** Opens a session the way SDK clients do and returns the headers that address it. */
 async function openSession(): Promise<Record<string, string>> {
-  const init = await post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  const init = await post({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
   await init.text();
   const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
   expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).status).toBe(202);
@@ -59,14 +64,25 @@ async function readUntil(res: Response, controller: AbortController, done: (text
 describe('2025-11-25 sessions', () => {
   it('replays what a client missed when it resumes with Last-Event-ID', async () => {
     const session = await openSession();
-    const res = await post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'again' } } }, session);
+    const res = await post(
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'everything__echo', arguments: { message: 'again' } },
+      },
+      session,
+    );
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const [priming, reply] = events(await res.text());
     expect(JSON.parse(reply!.data)).toMatchObject({ id: 1, result: { content: [{ text: 'Echo: again' }] } });
 
     // The client "lost" the stream right after the priming event: resuming replays the reply.
     const controller = new AbortController();
-    const resumed = await fetch(`${gateway.url}/mcp`, { headers: { ...ACCEPT, ...session, 'last-event-id': priming!.id! }, signal: controller.signal });
+    const resumed = await fetch(`${gateway.url}/mcp`, {
+      headers: { ...ACCEPT, ...session, 'last-event-id': priming!.id! },
+      signal: controller.signal,
+    });
     expect(resumed.status).toBe(200);
     const replayed = events(await readUntil(resumed, controller, (t) => t.includes('Echo: again')));
     expect(replayed.map((e) => e.id)).toContain(reply!.id);
@@ -81,7 +97,7 @@ describe('2025-11-25 sessions', () => {
   it('closes a session left idle, and its id then gets 404', async () => {
     const session = await openSession();
     // Probing the session would be activity, so watch the session gauge until the reaper ran.
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 250));
       const body = await (await fetch(`${gateway.url}/metrics`)).text();
       if (/^only1mcp_sessions_active\{transport="streamable_http"\} 0$/m.test(body)) break;
@@ -110,7 +126,10 @@ async function sessionStatus(session: Record<string, string>): Promise<number> {
 
 describe('/metrics', () => {
   it('counts the requests the gateway answered and reports backend health and sessions', async () => {
-    await post({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'nope__x' } }, { accept: 'application/json' });
+    await post(
+      { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'nope__x' } },
+      { accept: 'application/json' },
+    );
     const res = await fetch(`${gateway.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const body = await res.text();

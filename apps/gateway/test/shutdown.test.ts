@@ -28,12 +28,16 @@ function markedProcesses(marker: string): number[] {
 /** POSTs one JSON-RPC message on `agent` (so a test can reuse a kept-alive connection). */
 function post(url: string, agent: Agent, body: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/mcp`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      `${url}/mcp`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -45,7 +49,15 @@ describe('graceful shutdown', () => {
     const [key, value] = marker.split('=') as [string, string];
     const parsed = ConfigSchema.parse({
       server: { shutdown_timeout: '20s' },
-      servers: [{ id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'], env: { [key]: value } }],
+      servers: [
+        {
+          id: 'everything',
+          transport: 'stdio',
+          command: process.execPath,
+          args: [everything, 'stdio'],
+          env: { [key]: value },
+        },
+      ],
     });
     const gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
@@ -54,13 +66,21 @@ describe('graceful shutdown', () => {
       // Warm a second kept-alive connection, to send on after shutdown began.
       expect((await post(gateway.url, agent, { jsonrpc: '2.0', id: 0, method: 'ping' })).status).toBe(200);
 
-      const slow = post(gateway.url, agent, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 2 } } });
+      const slow = post(gateway.url, agent, {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 2 } },
+      });
       // Wait until the call is really in flight inside the gateway.
-      for (const deadline = Date.now() + 10_000; inFlight(gateway) === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (const deadline = Date.now() + 10_000; inFlight(gateway) === 0 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 20));
       expect(inFlight(gateway)).toBe(1);
       const stopping = gateway.stop();
 
-      const refused = await post(gateway.url, agent, { jsonrpc: '2.0', id: 2, method: 'tools/list' }).catch((err: NodeJS.ErrnoException) => ({ status: 0, body: err.code ?? '' }));
+      const refused = await post(gateway.url, agent, { jsonrpc: '2.0', id: 2, method: 'tools/list' }).catch(
+        (err: NodeJS.ErrnoException) => ({ status: 0, body: err.code ?? '' }),
+      );
       if (refused.status !== 0) {
         expect(refused.status).toBe(503);
         expect(JSON.parse(refused.body)).toMatchObject({ error: { code: -32050 } });
@@ -73,7 +93,8 @@ describe('graceful shutdown', () => {
       expect(JSON.parse(answered.body)).toMatchObject({ id: 1, result: { content: [{ type: 'text' }] } });
       await stopping;
       if (existsSync('/proc/self/environ')) {
-        for (const deadline = Date.now() + 10_000; markedProcesses(marker).length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+        for (const deadline = Date.now() + 10_000; markedProcesses(marker).length > 0 && Date.now() < deadline;)
+          await new Promise((r) => setTimeout(r, 100));
         expect(markedProcesses(marker)).toEqual([]);
       }
     } finally {

@@ -31,7 +31,10 @@ export class ConfigError extends Error {
 
 /** Formats one issue as `file:line:column servers[2].url: message`. */
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line === undefined ? issue.source : `${issue.source}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
+  const where =
+    issue.line === undefined
+      ? issue.source
+      : `${issue.source}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
   return issue.path === '' ? `${where}: ${issue.message}` : `${where} ${issue.path}: ${issue.message}`;
 }
 

@@ -30,7 +30,12 @@ export function interpolate(data: unknown, env: Env, source: string): (ConfigIss
         const found = env[name];
         if (found !== undefined && found !== '') return found;
         if (fallback !== undefined) return fallback;
-        issues.push({ source, path: formatPath(path), keyPath: path, message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)` });
+        issues.push({
+          source,
+          path: formatPath(path),
+          keyPath: path,
+          message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
+        });
         return whole;
       });
     }
@@ -76,7 +81,10 @@ export function applyEnvOverrides(data: Record<string, unknown>, env: Env): Appl
   for (const variable of names) {
     const raw = env[variable];
     if (raw === undefined) continue;
-    const segments = variable.slice(ENV_PREFIX.length).split('__').filter((s) => s !== '');
+    const segments = variable
+      .slice(ENV_PREFIX.length)
+      .split('__')
+      .filter((s) => s !== '');
     if (segments.length === 0) continue;
     const path: PropertyKey[] = [];
     let node: Record<string, unknown> | unknown[] = data;
@@ -86,7 +94,9 @@ export function applyEnvOverrides(data: Record<string, unknown>, env: Env): Appl
       if (Array.isArray(node) && /^\d+$/.test(segment)) {
         key = Number(segment);
       } else {
-        const existing = Array.isArray(node) ? undefined : Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase());
+        const existing = Array.isArray(node)
+          ? undefined
+          : Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase());
         key = existing ?? segment.toLowerCase();
       }
       path.push(key);

@@ -54,12 +54,21 @@ export function importMcpServers(text: string, source: string): ImportResult {
   } catch (err) {
     throw new ConfigError(`Cannot parse ${source}: ${(err as Error).message}`);
   }
-  const servers = isRecord(data) ? (isRecord(data.mcpServers) ? data.mcpServers : isRecord(data.servers) ? data.servers : undefined) : undefined;
-  if (!servers) throw new ConfigError(`${source} has no "mcpServers" (Claude Desktop, Cursor) or "servers" (VS Code) object`);
+  const servers = isRecord(data)
+    ? isRecord(data.mcpServers)
+      ? data.mcpServers
+      : isRecord(data.servers)
+        ? data.servers
+        : undefined
+    : undefined;
+  if (!servers)
+    throw new ConfigError(`${source} has no "mcpServers" (Claude Desktop, Cursor) or "servers" (VS Code) object`);
 
   const warnings: string[] = [];
   if (isRecord(data) && data.inputs !== undefined) {
-    warnings.push('"inputs" (VS Code prompts for secrets) were not carried over: each ${input:x} became an environment variable ${X} to set before starting the gateway.');
+    warnings.push(
+      '"inputs" (VS Code prompts for secrets) were not carried over: each ${input:x} became an environment variable ${X} to set before starting the gateway.',
+    );
   }
   const taken = new Set<string>();
   const out: Record<string, unknown>[] = [];
@@ -69,9 +78,13 @@ export function importMcpServers(text: string, source: string): ImportResult {
       continue;
     }
     const id = toId(name, taken);
-    if (id !== name) warnings.push(`"${name}": renamed to id "${id}" (ids use a-z, 0-9, "_" and "-"); its tools are prefixed "${id}__".`);
+    if (id !== name)
+      warnings.push(
+        `"${name}": renamed to id "${id}" (ids use a-z, 0-9, "_" and "-"); its tools are prefixed "${id}__".`,
+      );
     if (raw.disabled === true) warnings.push(`"${name}": was disabled; imported with enabled: false.`);
-    const type = typeof raw.type === 'string' ? raw.type : typeof raw.transport === 'string' ? raw.transport : undefined;
+    const type =
+      typeof raw.type === 'string' ? raw.type : typeof raw.transport === 'string' ? raw.transport : undefined;
     const inputs = new Set<string>();
     const fix = (v: unknown): unknown => {
       if (typeof v !== 'string') return v;
@@ -87,7 +100,8 @@ export function importMcpServers(text: string, source: string): ImportResult {
       server.transport = 'stdio';
       server.command = fix(raw.command);
       if (Array.isArray(raw.args) && raw.args.length > 0) server.args = raw.args.map(fix);
-      if (isRecord(raw.env) && Object.keys(raw.env).length > 0) server.env = Object.fromEntries(Object.entries(raw.env).map(([k, v]) => [k, String(fix(v))]));
+      if (isRecord(raw.env) && Object.keys(raw.env).length > 0)
+        server.env = Object.fromEntries(Object.entries(raw.env).map(([k, v]) => [k, String(fix(v))]));
       if (typeof raw.cwd === 'string') server.cwd = fix(raw.cwd);
     } else if (typeof raw.url === 'string' || typeof raw.serverUrl === 'string') {
       known = new Set([...REMOTE_KEYS, 'serverUrl']);
@@ -95,19 +109,31 @@ export function importMcpServers(text: string, source: string): ImportResult {
       // Clients call Streamable HTTP "http" or "streamable-http"; an unlabelled URL ending in /sse is legacy SSE.
       server.transport = type === 'sse' || (type === undefined && /\/sse\/?$/.test(url)) ? 'sse' : 'http';
       server.url = fix(url);
-      if (isRecord(raw.headers) && Object.keys(raw.headers).length > 0) server.headers = Object.fromEntries(Object.entries(raw.headers).map(([k, v]) => [k, String(fix(v))]));
+      if (isRecord(raw.headers) && Object.keys(raw.headers).length > 0)
+        server.headers = Object.fromEntries(Object.entries(raw.headers).map(([k, v]) => [k, String(fix(v))]));
     } else {
       warnings.push(`"${name}": skipped, it has neither "command" nor "url".`);
       continue;
     }
     if (raw.disabled === true) server.enabled = false;
     const dropped = Object.keys(raw).filter((k) => !known.has(k) && k !== 'disabled');
-    if (dropped.length > 0) warnings.push(`"${name}": ${dropped.map((k) => `"${k}"`).join(', ')} ${dropped.length === 1 ? 'has' : 'have'} no Only1MCP equivalent and ${dropped.length === 1 ? 'was' : 'were'} dropped.`);
-    if (inputs.size > 0) warnings.push(`"${name}": uses \${input:...} prompts; set the matching environment variables before starting.`);
+    if (dropped.length > 0)
+      warnings.push(
+        `"${name}": ${dropped.map((k) => `"${k}"`).join(', ')} ${dropped.length === 1 ? 'has' : 'have'} no Only1MCP equivalent and ${dropped.length === 1 ? 'was' : 'were'} dropped.`,
+      );
+    if (inputs.size > 0)
+      warnings.push(`"${name}": uses \${input:...} prompts; set the matching environment variables before starting.`);
     if (!SERVER_ID_PATTERN.test(id)) warnings.push(`"${name}": id "${id}" is not valid; edit it.`);
     out.push(server);
   }
-  if (out.length === 0) throw new ConfigError(`${source} defines no server that could be imported`, warnings.map((message) => ({ source, path: '', message })));
+  if (out.length === 0)
+    throw new ConfigError(
+      `${source} defines no server that could be imported`,
+      warnings.map((message) => ({ source, path: '', message })),
+    );
   const header = `# Only1MCP configuration imported from ${source}\n# Check it with: only1mcp validate FILE\n`;
-  return { yaml: header + stringify({ server: { host: '127.0.0.1', port: 8080 }, servers: out }, { lineWidth: 0 }), warnings };
+  return {
+    yaml: header + stringify({ server: { host: '127.0.0.1', port: 8080 }, servers: out }, { lineWidth: 0 }),
+    warnings,
+  };
 }

@@ -2,8 +2,26 @@
  * @only1mcp/config: the configuration schema and everything that reads it.
  * Any new export here is public API.
  */
-export { BaseConfigSchema, ConfigSchema, LOG_LEVELS, crossCheck, ROUTING_ALGORITHMS, SERVER_ID_PATTERN, ServerConfigSchema, TRANSPORTS } from './schema';
-export type { Config, ConfigInput, CrossCheckIssue, RemoteServerConfig, RoutingAlgorithm, ServerConfig, StdioServerConfig, Transport } from './schema';
+export {
+  BaseConfigSchema,
+  ConfigSchema,
+  LOG_LEVELS,
+  crossCheck,
+  ROUTING_ALGORITHMS,
+  SERVER_ID_PATTERN,
+  ServerConfigSchema,
+  TRANSPORTS,
+} from './schema';
+export type {
+  Config,
+  ConfigInput,
+  CrossCheckIssue,
+  RemoteServerConfig,
+  RoutingAlgorithm,
+  ServerConfig,
+  StdioServerConfig,
+  Transport,
+} from './schema';
 export { ConfigError, formatIssue, formatPath } from './configError';
 export type { ConfigIssue } from './configError';
 export { configSearchPath, findConfigFile, loadConfig, validateConfig } from './loadConfig';

@@ -7,7 +7,11 @@ import { BaseConfigSchema } from './schema';
 
 /** The JSON Schema (draft 2020-12) of what may be written in a configuration file. */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(BaseConfigSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(BaseConfigSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     $id: 'https://only1mcp.dev/schema/config.json',

@@ -80,7 +80,14 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const current = target[key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object' && !Array.isArray(current)) {
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
+    ) {
       deepMerge(current as Record<string, unknown>, value as Record<string, unknown>);
     } else {
       target[key] = value;
@@ -113,7 +120,9 @@ function plainMessage(issue: z.core.$ZodIssue, data: unknown): string {
       if (value === undefined) return 'is required';
       return `must be ${issue.expected === 'object' ? 'a mapping' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}, got ${describeType(value)}`;
     case 'unrecognized_keys':
-      return issue.keys.length === 1 ? `unknown key "${issue.keys[0]}"` : `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return issue.keys.length === 1
+        ? `unknown key "${issue.keys[0]}"`
+        : `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeType(value)}`;
     case 'invalid_union':
@@ -125,10 +134,15 @@ function plainMessage(issue: z.core.$ZodIssue, data: unknown): string {
       }
       return `is not valid: ${issue.message}`;
     case 'too_small':
-      if (issue.origin === 'array' && issue.minimum === 1 && issue.message.startsWith('Too small')) return 'must not be empty';
-      return issue.message.startsWith('Too small') ? `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : ''}` : issue.message;
+      if (issue.origin === 'array' && issue.minimum === 1 && issue.message.startsWith('Too small'))
+        return 'must not be empty';
+      return issue.message.startsWith('Too small')
+        ? `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : ''}`
+        : issue.message;
     case 'too_big':
-      return issue.message.startsWith('Too big') ? `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}` : issue.message;
+      return issue.message.startsWith('Too big')
+        ? `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : ''}`
+        : issue.message;
     default:
       return issue.message;
   }
@@ -151,7 +165,10 @@ export function validateConfig(
   const raw: { path: PropertyKey[]; message: string; key?: string }[] = [
     ...(result.success ? [] : result.error.issues).map((issue) => ({
       // For union failures zod points at the server entry; point at its transport key instead.
-      path: issue.code === 'invalid_union' && issue.path.length === 2 && issue.path[0] === 'servers' ? [...issue.path, 'transport'] : issue.path,
+      path:
+        issue.code === 'invalid_union' && issue.path.length === 2 && issue.path[0] === 'servers'
+          ? [...issue.path, 'transport']
+          : issue.path,
       message: plainMessage(issue, data),
       key: issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined,
     })),
@@ -159,7 +176,9 @@ export function validateConfig(
   ];
   const issues = raw.map(({ path, message, key }): ConfigIssue => {
     const readable = formatPath(path);
-    const variable = Object.entries(origins).find(([p]) => readable === p || readable.startsWith(`${p}.`) || readable.startsWith(`${p}[`))?.[1];
+    const variable = Object.entries(origins).find(
+      ([p]) => readable === p || readable.startsWith(`${p}.`) || readable.startsWith(`${p}[`),
+    )?.[1];
     const pos = variable ? undefined : locateNearest(parsed, path, key);
     return { source: variable ? `environment variable ${variable}` : source, path: readable, message, ...pos };
   });
@@ -193,16 +212,23 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   let data = parsed.data;
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError(`Invalid configuration in ${file}`, [{ source: file, path: '', message: `the file must hold a mapping of settings, got ${describeType(data)}` }]);
+    throw new ConfigError(`Invalid configuration in ${file}`, [
+      { source: file, path: '', message: `the file must hold a mapping of settings, got ${describeType(data)}` },
+    ]);
   }
   const record = data as Record<string, unknown>;
   const issues = interpolate(record, env, file).map((issue) => ({ ...issue, ...locateNearest(parsed, issue.keyPath) }));
   const origins = Object.fromEntries(applyEnvOverrides(record, env).map((o) => [o.path, o.variable]));
   if (options.overrides) deepMerge(record, options.overrides);
   const result = validateConfig(record, file, parsed, origins);
-  const all = [...issues.map(({ keyPath: _keyPath, ...issue }) => issue), ...result.issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const all = [...issues.map(({ keyPath: _keyPath, ...issue }) => issue), ...result.issues].sort(
+    (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity),
+  );
   if (all.length > 0 || result.config === undefined) {
-    throw new ConfigError(`Invalid configuration in ${file} (${all.length} problem${all.length === 1 ? '' : 's'}):`, all);
+    throw new ConfigError(
+      `Invalid configuration in ${file} (${all.length} problem${all.length === 1 ? '' : 's'}):`,
+      all,
+    );
   }
   return { config: result.config, file, format };
 }

@@ -68,7 +68,9 @@ export function parseText(text: string, format: ConfigFormat, source: string): P
     } catch (err) {
       if (err instanceof TomlError) {
         const message = err.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-        throw new ConfigError(`Cannot parse ${source}`, [{ source, path: '', message: `TOML syntax error: ${message}`, line: err.line, column: err.column }]);
+        throw new ConfigError(`Cannot parse ${source}`, [
+          { source, path: '', message: `TOML syntax error: ${message}`, line: err.line, column: err.column },
+        ]);
       }
       throw err;
     }
@@ -83,7 +85,12 @@ export function parseText(text: string, format: ConfigFormat, source: string): P
       const at = /position (\d+)/.exec(message);
       const pos = at ? positionOfOffset(text, Number(at[1])) : undefined;
       throw new ConfigError(`Cannot parse ${source}`, [
-        { source, path: '', message: `JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`, ...pos },
+        {
+          source,
+          path: '',
+          message: `JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+          ...pos,
+        },
       ]);
     }
   }
@@ -93,7 +100,13 @@ export function parseText(text: string, format: ConfigFormat, source: string): P
       `Cannot parse ${source}`,
       doc.errors.map((e) => {
         const pos = counter.linePos(e.pos[0]);
-        return { source, path: '', message: `YAML syntax error: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+        return {
+          source,
+          path: '',
+          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+          line: pos.line,
+          column: pos.col,
+        };
       }),
     );
   }

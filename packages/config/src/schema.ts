@@ -11,20 +11,27 @@ export const SERVER_ID_PATTERN = /^[a-z0-9_-]+$/;
 /** The transports a backend can use. */
 export const TRANSPORTS = ['stdio', 'http', 'sse'] as const;
 /** The load-balancing algorithms `routing.algorithm` accepts. */
-export const ROUTING_ALGORITHMS = ['round_robin', 'least_connections', 'random', 'weighted', 'consistent_hash'] as const;
+export const ROUTING_ALGORITHMS = [
+  'round_robin',
+  'least_connections',
+  'random',
+  'weighted',
+  'consistent_hash',
+] as const;
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
-const httpUrl = z
-  .string()
-  .refine((value) => {
+const httpUrl = z.string().refine(
+  (value) => {
     try {
       const url = new URL(value);
       return url.protocol === 'http:' || url.protocol === 'https:';
     } catch {
       return false;
     }
-  }, { message: 'must be an absolute http:// or https:// URL' });
+  },
+  { message: 'must be an absolute http:// or https:// URL' },
+);
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -49,10 +56,22 @@ const backendTuning = {
   circuit_breaker: z
     .strictObject({
       enabled: z.boolean().default(true),
-      error_threshold_percentage: z.number().min(1).max(100).default(50).meta({ description: 'Open when this % of calls in the window fail.' }),
-      volume_threshold: z.number().int().min(1).default(5).meta({ description: 'Calls needed in the window before the breaker may open.' }),
+      error_threshold_percentage: z
+        .number()
+        .min(1)
+        .max(100)
+        .default(50)
+        .meta({ description: 'Open when this % of calls in the window fail.' }),
+      volume_threshold: z
+        .number()
+        .int()
+        .min(1)
+        .default(5)
+        .meta({ description: 'Calls needed in the window before the breaker may open.' }),
       rolling_window: duration('10s').meta({ description: 'The window over which failures are counted.' }),
-      reset_timeout: duration('30s').meta({ description: 'How long the breaker stays open before letting a trial call through.' }),
+      reset_timeout: duration('30s').meta({
+        description: 'How long the breaker stays open before letting a trial call through.',
+      }),
     })
     .prefault({}),
   /** Per-server overrides of the global health settings. */
@@ -72,14 +91,27 @@ const stdioServer = z.strictObject({
   transport: z.literal('stdio'),
   command: z.string().min(1, { message: 'must name the program to run' }),
   args: z.array(z.string()).default([]),
-  env: stringMap.default({}).meta({ description: 'Extra environment variables for the process (use ${VAR} for secrets).' }),
+  env: stringMap
+    .default({})
+    .meta({ description: 'Extra environment variables for the process (use ${VAR} for secrets).' }),
   cwd: z.string().optional().meta({ description: "Working directory; defaults to the gateway's." }),
-  replicas: z.number().int().min(1).max(64).default(1).meta({ description: 'How many processes to run; calls are balanced across them.' }),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .meta({ description: 'How many processes to run; calls are balanced across them.' }),
   restart: z
     .strictObject({
       initial_delay: duration('500ms'),
       max_delay: duration('30s'),
-      max_attempts: z.number().int().min(0).default(0).meta({ description: 'Restarts in a row before giving up; 0 means never give up.' }),
+      max_attempts: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .meta({ description: 'Restarts in a row before giving up; 0 means never give up.' }),
     })
     .prefault({}),
   ...backendTuning,
@@ -113,99 +145,133 @@ const healthSchema = z
     enabled: z.boolean().default(true),
     interval: duration('10s').meta({ description: 'Time between probes of each replica.' }),
     timeout: duration('5s').meta({ description: 'How long one probe may take.' }),
-    unhealthy_threshold: z.number().int().min(1).default(3).meta({ description: 'Failed probes in a row that mark a replica unhealthy.' }),
-    healthy_threshold: z.number().int().min(1).default(2).meta({ description: 'Successful probes in a row that mark it healthy again.' }),
+    unhealthy_threshold: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .meta({ description: 'Failed probes in a row that mark a replica unhealthy.' }),
+    healthy_threshold: z
+      .number()
+      .int()
+      .min(1)
+      .default(2)
+      .meta({ description: 'Successful probes in a row that mark it healthy again.' }),
   })
   .prefault({});
 
 /** The whole configuration file, key by key (the rules across keys are in {@link crossCheck}). */
-export const BaseConfigSchema = z
-  .strictObject({
-    server: z
-      .strictObject({
-        host: z.string().min(1).default('127.0.0.1').meta({ description: 'Address to listen on; loopback unless the operator opens it.' }),
-        port: z
-          .number({ message: 'must be a number' })
-          .int({ message: 'must be a whole number' })
-          .min(1, { message: 'must be between 1 and 65535' })
-          .max(65535, { message: 'must be between 1 and 65535' })
-          .default(8080),
-        allowed_hosts: z.array(z.string()).default([]).meta({ description: 'Host header values accepted besides loopback names (DNS-rebinding protection).' }),
-        allowed_origins: z.array(z.string()).default([]).meta({ description: 'Origin header values accepted besides loopback origins.' }),
-        max_body_size: size('4MB').meta({ description: 'Largest request body accepted; larger ones get 413.' }),
-        shutdown_timeout: duration('10s').meta({ description: 'How long shutdown waits for in-flight calls.' }),
-        session_idle_timeout: duration('30m').meta({ description: 'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).' }),
-      })
-      .prefault({}),
-    servers: z.array(ServerConfigSchema).min(1, { message: 'must list at least one backend server' }),
-    routing: z
-      .strictObject({
-        algorithm: z.enum(ROUTING_ALGORITHMS).default('round_robin'),
-        separator: z
-          .string()
-          .regex(/^[A-Za-z0-9_\-./]{1,4}$/, { message: 'must be 1 to 4 characters from letters, digits, "_", "-", "." and "/"' })
-          .default('__')
-          .meta({ description: 'Joins a server prefix and a tool or prompt name.' }),
-        page_size: z.number().int().min(1).max(10_000).default(100).meta({ description: 'Items per page of the gateway’s own list results.' }),
-      })
-      .prefault({}),
-    health: healthSchema,
-    cache: z
-      .strictObject({
-        enabled: z.boolean().default(true),
-      })
-      .prefault({}),
-    auth: z
-      .strictObject({
-        api_keys: z
-          .array(
-            z.strictObject({
-              client_id: z.string().min(1),
-              key_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, { message: 'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)' }),
-              roles: z.array(z.string()).default([]),
-            }),
-          )
-          .default([]),
-        jwt: z
-          .strictObject({
-            issuer: z.string().optional(),
-            audience: z.string().optional(),
-            jwks_url: httpUrl.optional(),
-            secret: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
-            roles_claim: z.string().default('roles'),
-          })
-          .optional(),
-        roles: z
-          .record(
-            z.string(),
-            z.strictObject({
-              allow: z.array(z.string()).default([]),
-              deny: z.array(z.string()).default([]),
-              admin: z.boolean().default(false),
-            }),
-          )
-          .default({}),
-      })
-      .optional(),
-    rate_limit: z
-      .strictObject({
-        requests_per_second: z.number().positive(),
-        burst: z.number().int().min(1),
-      })
-      .optional(),
-    redis: z
-      .strictObject({
-        url: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }),
-        key_prefix: z.string().default('only1mcp:'),
-      })
-      .optional(),
-    logging: z
-      .strictObject({
-        level: z.enum(LOG_LEVELS).default('info'),
-        format: z.enum(['json', 'pretty']).default('json'),
-      })
-      .prefault({}),
-  });
+export const BaseConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z
+        .string()
+        .min(1)
+        .default('127.0.0.1')
+        .meta({ description: 'Address to listen on; loopback unless the operator opens it.' }),
+      port: z
+        .number({ message: 'must be a number' })
+        .int({ message: 'must be a whole number' })
+        .min(1, { message: 'must be between 1 and 65535' })
+        .max(65535, { message: 'must be between 1 and 65535' })
+        .default(8080),
+      allowed_hosts: z
+        .array(z.string())
+        .default([])
+        .meta({ description: 'Host header values accepted besides loopback names (DNS-rebinding protection).' }),
+      allowed_origins: z
+        .array(z.string())
+        .default([])
+        .meta({ description: 'Origin header values accepted besides loopback origins.' }),
+      max_body_size: size('4MB').meta({ description: 'Largest request body accepted; larger ones get 413.' }),
+      shutdown_timeout: duration('10s').meta({ description: 'How long shutdown waits for in-flight calls.' }),
+      session_idle_timeout: duration('30m').meta({
+        description:
+          'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).',
+      }),
+    })
+    .prefault({}),
+  servers: z.array(ServerConfigSchema).min(1, { message: 'must list at least one backend server' }),
+  routing: z
+    .strictObject({
+      algorithm: z.enum(ROUTING_ALGORITHMS).default('round_robin'),
+      separator: z
+        .string()
+        .regex(/^[A-Za-z0-9_\-./]{1,4}$/, {
+          message: 'must be 1 to 4 characters from letters, digits, "_", "-", "." and "/"',
+        })
+        .default('__')
+        .meta({ description: 'Joins a server prefix and a tool or prompt name.' }),
+      page_size: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(100)
+        .meta({ description: 'Items per page of the gateway’s own list results.' }),
+    })
+    .prefault({}),
+  health: healthSchema,
+  cache: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      api_keys: z
+        .array(
+          z.strictObject({
+            client_id: z.string().min(1),
+            key_hash: z
+              .string()
+              .regex(/^sha256:[0-9a-f]{64}$/, {
+                message: 'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)',
+              }),
+            roles: z.array(z.string()).default([]),
+          }),
+        )
+        .default([]),
+      jwt: z
+        .strictObject({
+          issuer: z.string().optional(),
+          audience: z.string().optional(),
+          jwks_url: httpUrl.optional(),
+          secret: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+          roles_claim: z.string().default('roles'),
+        })
+        .optional(),
+      roles: z
+        .record(
+          z.string(),
+          z.strictObject({
+            allow: z.array(z.string()).default([]),
+            deny: z.array(z.string()).default([]),
+            admin: z.boolean().default(false),
+          }),
+        )
+        .default({}),
+    })
+    .optional(),
+  rate_limit: z
+    .strictObject({
+      requests_per_second: z.number().positive(),
+      burst: z.number().int().min(1),
+    })
+    .optional(),
+  redis: z
+    .strictObject({
+      url: z.string().regex(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' }),
+      key_prefix: z.string().default('only1mcp:'),
+    })
+    .optional(),
+  logging: z
+    .strictObject({
+      level: z.enum(LOG_LEVELS).default('info'),
+      format: z.enum(['json', 'pretty']).default('json'),
+    })
+    .prefault({}),
+});
 
 /** A problem found by {@link crossCheck}: a key path and a message. */
 export interface CrossCheckIssue {
@@ -231,7 +297,10 @@ export function crossCheck(data: unknown): CrossCheckIssue[] {
     const id = server.id;
     if (typeof id === 'string') {
       if (!SERVER_ID_PATTERN.test(id) || id.length > 64) {
-        issues.push({ path: ['servers', i, 'id'], message: `"${id}" is not a valid id: use 1 to 64 characters from a-z, 0-9, "_" and "-"` });
+        issues.push({
+          path: ['servers', i, 'id'],
+          message: `"${id}" is not a valid id: use 1 to 64 characters from a-z, 0-9, "_" and "-"`,
+        });
       }
       const first = seenIds.get(id);
       if (first !== undefined) {
@@ -241,7 +310,10 @@ export function crossCheck(data: unknown): CrossCheckIssue[] {
         const prefix = typeof server.prefix === 'string' ? server.prefix : id;
         const other = seenPrefixes.get(prefix);
         if (prefix !== '' && other !== undefined) {
-          issues.push({ path: ['servers', i, 'prefix'], message: `prefix "${prefix}" is already used by servers[${other}]; tool names would collide` });
+          issues.push({
+            path: ['servers', i, 'prefix'],
+            message: `prefix "${prefix}" is already used by servers[${other}]; tool names would collide`,
+          });
         } else if (prefix !== '') {
           seenPrefixes.set(prefix, i);
         }
@@ -249,7 +321,10 @@ export function crossCheck(data: unknown): CrossCheckIssue[] {
     }
     if (server.transport === 'http' || server.transport === 'sse') {
       if (server.url === undefined && server.urls === undefined) {
-        issues.push({ path: ['servers', i, 'url'], message: `a ${server.transport} server needs "url" (or "urls" for several replicas)` });
+        issues.push({
+          path: ['servers', i, 'url'],
+          message: `a ${server.transport} server needs "url" (or "urls" for several replicas)`,
+        });
       } else if (server.url !== undefined && server.urls !== undefined) {
         issues.push({ path: ['servers', i, 'urls'], message: 'give either "url" or "urls", not both' });
       }
@@ -265,7 +340,10 @@ export function crossCheck(data: unknown): CrossCheckIssue[] {
     if (!isRecord(key) || !Array.isArray(key.roles)) return;
     for (const role of key.roles) {
       if (typeof role === 'string' && !(role in roles)) {
-        issues.push({ path: ['auth', 'api_keys', i, 'roles'], message: `role "${role}" is not defined under auth.roles` });
+        issues.push({
+          path: ['auth', 'api_keys', i, 'roles'],
+          message: `role "${role}" is not defined under auth.roles`,
+        });
       }
     }
   });

@@ -25,7 +25,12 @@ describe('parseDuration', () => {
   });
 
   it('formats back the way people write it', () => {
-    expect([formatDuration(500), formatDuration(1500), formatDuration(60_000), formatDuration(7_200_000)]).toEqual(['500ms', '1.5s', '1m', '2h']);
+    expect([formatDuration(500), formatDuration(1500), formatDuration(60_000), formatDuration(7_200_000)]).toEqual([
+      '500ms',
+      '1.5s',
+      '1m',
+      '2h',
+    ]);
   });
 });
 

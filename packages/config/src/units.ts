@@ -49,7 +49,10 @@ const durationSchema = z
   .transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "500ms", "30s", "5m" or a number of milliseconds, got ${JSON.stringify(v)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "500ms", "30s", "5m" or a number of milliseconds, got ${JSON.stringify(v)}`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -61,7 +64,10 @@ const sizeSchema = z
   .transform((v, ctx) => {
     const bytes = parseSize(v);
     if (bytes === undefined) {
-      ctx.addIssue({ code: 'custom', message: `expected a size such as "512KB", "10MB", "4MiB" or a number of bytes, got ${JSON.stringify(v)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a size such as "512KB", "10MB", "4MiB" or a number of bytes, got ${JSON.stringify(v)}`,
+      });
       return z.NEVER;
     }
     return bytes;

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, ConfigSchema, TEMPLATE_NAMES, configJsonSchema, importMcpServers, loadConfig, readTemplate, templatePath } from '../src';
+import {
+  ConfigError,
+  ConfigSchema,
+  TEMPLATE_NAMES,
+  configJsonSchema,
+  importMcpServers,
+  loadConfig,
+  readTemplate,
+  templatePath,
+} from '../src';
 import { tempDir } from './helpers';
 
 const templateEnv = { JWT_SECRET: 'x'.repeat(32), GITHUB_TOKEN: 'token' };
@@ -37,12 +46,18 @@ describe('templates', () => {
 });
 
 describe('configJsonSchema', () => {
-  const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, { default?: unknown }> }>; additionalProperties: boolean; required: string[] };
+  const schema = configJsonSchema() as {
+    properties: Record<string, { properties?: Record<string, { default?: unknown }> }>;
+    additionalProperties: boolean;
+    required: string[];
+  };
 
   it('describes every section and rejects unknown keys', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['servers']);
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['server', 'servers', 'routing', 'cache', 'auth', 'redis']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['server', 'servers', 'routing', 'cache', 'auth', 'redis']),
+    );
   });
 
   it('shows defaults as people write them', () => {
@@ -58,8 +73,18 @@ describe('configJsonSchema', () => {
 describe('importMcpServers', () => {
   const claude = {
     mcpServers: {
-      filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'], env: { LOG: 'info' } },
-      'GitHub Tools': { command: 'docker', args: ['run', 'gh'], env: { TOKEN: '${input:github_token}' }, alwaysAllow: ['x'], disabled: true },
+      filesystem: {
+        command: 'npx',
+        args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'],
+        env: { LOG: 'info' },
+      },
+      'GitHub Tools': {
+        command: 'docker',
+        args: ['run', 'gh'],
+        env: { TOKEN: '${input:github_token}' },
+        alwaysAllow: ['x'],
+        disabled: true,
+      },
       remote: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer ${env:API_TOKEN}' } },
       legacy: { url: 'https://old.example.com/sse' },
       typed: { type: 'sse', url: 'https://typed.example.com/events' },
@@ -72,9 +97,18 @@ describe('importMcpServers', () => {
     const dir = tempDir({ 'imported.yaml': result.yaml });
     const { config } = loadConfig({ path: join(dir, 'imported.yaml'), env: { GITHUB_TOKEN: 't', API_TOKEN: 'a' } });
     const byId = Object.fromEntries(config.servers.map((s) => [s.id, s]));
-    expect(byId.filesystem).toMatchObject({ transport: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'], env: { LOG: 'info' } });
+    expect(byId.filesystem).toMatchObject({
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-filesystem', '/data'],
+      env: { LOG: 'info' },
+    });
     expect(byId['github-tools']).toMatchObject({ name: 'GitHub Tools', enabled: false, env: { TOKEN: 't' } });
-    expect(byId.remote).toMatchObject({ transport: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer a' } });
+    expect(byId.remote).toMatchObject({
+      transport: 'http',
+      url: 'https://mcp.example.com/mcp',
+      headers: { Authorization: 'Bearer a' },
+    });
     expect(byId.legacy).toMatchObject({ transport: 'sse' });
     expect(byId.typed).toMatchObject({ transport: 'sse' });
     expect(byId.broken).toBeUndefined();
@@ -94,14 +128,20 @@ describe('importMcpServers', () => {
   });
 
   it('reads VS Code "servers" files', () => {
-    const vscode = { inputs: [{ id: 'tok', type: 'promptString' }], servers: { gh: { type: 'http', url: 'https://api.example.com/mcp' } } };
+    const vscode = {
+      inputs: [{ id: 'tok', type: 'promptString' }],
+      servers: { gh: { type: 'http', url: 'https://api.example.com/mcp' } },
+    };
     const result = importMcpServers(JSON.stringify(vscode), 'mcp.json');
     expect(ConfigSchema.safeParse(parseYaml(result.yaml)).success).toBe(true);
     expect(result.warnings[0]).toMatch(/"inputs"/);
   });
 
   it('keeps ids unique', () => {
-    const result = importMcpServers(JSON.stringify({ mcpServers: { 'A B': { command: 'x' }, 'a-b': { command: 'y' } } }), 'c.json');
+    const result = importMcpServers(
+      JSON.stringify({ mcpServers: { 'A B': { command: 'x' }, 'a-b': { command: 'y' } } }),
+      'c.json',
+    );
     const ids = (parseYaml(result.yaml) as { servers: { id: string }[] }).servers.map((s) => s.id);
     expect(new Set(ids).size).toBe(2);
   });

@@ -18,8 +18,12 @@ const noEnv = {};
 
 describe('loadConfig: formats', () => {
   const yaml = 'server:\n  port: 9000\nservers:\n  - id: a\n    transport: http\n    url: http://localhost:3000/mcp\n';
-  const toml = '[server]\nport = 9000\n\n[[servers]]\nid = "a"\ntransport = "http"\nurl = "http://localhost:3000/mcp"\n';
-  const json = JSON.stringify({ server: { port: 9000 }, servers: [{ id: 'a', transport: 'http', url: 'http://localhost:3000/mcp' }] });
+  const toml =
+    '[server]\nport = 9000\n\n[[servers]]\nid = "a"\ntransport = "http"\nurl = "http://localhost:3000/mcp"\n';
+  const json = JSON.stringify({
+    server: { port: 9000 },
+    servers: [{ id: 'a', transport: 'http', url: 'http://localhost:3000/mcp' }],
+  });
 
   it.each([
     ['only1mcp.yaml', yaml],
@@ -37,16 +41,39 @@ describe('loadConfig: formats', () => {
   it('fills in every default', () => {
     const dir = tempDir({ 'c.yaml': MINIMAL_YAML });
     const { config } = loadConfig({ path: join(dir, 'c.yaml'), env: noEnv });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, allowed_hosts: [], allowed_origins: [], max_body_size: 4_000_000, shutdown_timeout: 10_000, session_idle_timeout: 1_800_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      allowed_hosts: [],
+      allowed_origins: [],
+      max_body_size: 4_000_000,
+      shutdown_timeout: 10_000,
+      session_idle_timeout: 1_800_000,
+    });
     expect(config.routing).toEqual({ algorithm: 'round_robin', separator: '__', page_size: 100 });
-    expect(config.health).toEqual({ enabled: true, interval: 10_000, timeout: 5_000, unhealthy_threshold: 3, healthy_threshold: 2 });
-    expect(config.servers[0]).toMatchObject({ args: [], env: {}, replicas: 1, enabled: true, connect_timeout: 10_000, request_timeout: 60_000 });
+    expect(config.health).toEqual({
+      enabled: true,
+      interval: 10_000,
+      timeout: 5_000,
+      unhealthy_threshold: 3,
+      healthy_threshold: 2,
+    });
+    expect(config.servers[0]).toMatchObject({
+      args: [],
+      env: {},
+      replicas: 1,
+      enabled: true,
+      connect_timeout: 10_000,
+      request_timeout: 60_000,
+    });
     expect(config.redis).toBeUndefined();
     expect(config.auth).toBeUndefined();
   });
 
   it('accepts durations and sizes as strings or plain numbers', () => {
-    const dir = tempDir({ 'c.yaml': `server:\n  max_body_size: 10MB\n  shutdown_timeout: 2500\n${MINIMAL_YAML}    request_timeout: 1.5m\n` });
+    const dir = tempDir({
+      'c.yaml': `server:\n  max_body_size: 10MB\n  shutdown_timeout: 2500\n${MINIMAL_YAML}    request_timeout: 1.5m\n`,
+    });
     const { config } = loadConfig({ path: join(dir, 'c.yaml'), env: noEnv });
     expect(config.server.max_body_size).toBe(10_000_000);
     expect(config.server.shutdown_timeout).toBe(2500);
@@ -55,7 +82,9 @@ describe('loadConfig: formats', () => {
 
   it('rejects a file name it cannot read by extension', () => {
     const dir = tempDir({ 'c.ini': 'x=1' });
-    expect(() => loadConfig({ path: join(dir, 'c.ini'), env: noEnv })).toThrow(/must end in \.yaml, \.yml, \.toml or \.json/);
+    expect(() => loadConfig({ path: join(dir, 'c.ini'), env: noEnv })).toThrow(
+      /must end in \.yaml, \.yml, \.toml or \.json/,
+    );
   });
 
   it('treats an empty file as having no servers', () => {
@@ -75,15 +104,25 @@ describe('loadConfig: syntax errors carry line and column', () => {
   });
 
   it('YAML duplicate keys', () => {
-    expect(problems('server:\n  port: 1\n  port: 2\nservers: []\n')[0]).toMatchObject({ line: 3, message: expect.stringMatching(/YAML syntax error: Map keys must be unique/) });
+    expect(problems('server:\n  port: 1\n  port: 2\nservers: []\n')[0]).toMatchObject({
+      line: 3,
+      message: expect.stringMatching(/YAML syntax error: Map keys must be unique/),
+    });
   });
 
   it('TOML', () => {
-    expect(problems('[server]\nport = \n', 'c.toml')[0]).toMatchObject({ line: 2, column: 8, message: expect.stringMatching(/^TOML syntax error/) });
+    expect(problems('[server]\nport = \n', 'c.toml')[0]).toMatchObject({
+      line: 2,
+      column: 8,
+      message: expect.stringMatching(/^TOML syntax error/),
+    });
   });
 
   it('JSON', () => {
-    expect(problems('{\n  "server": {"port": 1,}\n}', 'c.json')[0]).toMatchObject({ line: 2, message: expect.stringMatching(/^JSON syntax error/) });
+    expect(problems('{\n  "server": {"port": 1,}\n}', 'c.json')[0]).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/^JSON syntax error/),
+    });
   });
 });
 
@@ -125,7 +164,10 @@ describe('loadConfig: validation reports every problem with file, key path and p
     expect(byPath['servers[0].command']).toMatchObject({ message: 'is required' });
     expect(byPath['servers[1].url']).toMatchObject({ line: 9, message: 'must be an absolute http:// or https:// URL' });
     expect(byPath['servers[2].id']!.message).toBe('duplicate id "web" (also used by servers[1])');
-    expect(byPath['servers[2].transport']).toMatchObject({ line: 11, message: 'unknown transport "carrier-pigeon": must be one of stdio, http, sse' });
+    expect(byPath['servers[2].transport']).toMatchObject({
+      line: 11,
+      message: 'unknown transport "carrier-pigeon": must be one of stdio, http, sse',
+    });
     expect(byPath['servers[3].url']!.message).toMatch(/a sse server needs "url"/);
     expect(err!.issues.find((i) => i.message === 'unknown key "url"')).toMatchObject({ path: 'servers[4]', line: 17 });
     for (const issue of err!.issues) expect(issue.source).toBe(join(dir, 'bad.yaml'));
@@ -138,27 +180,95 @@ describe('loadConfig: validation reports every problem with file, key path and p
     ['no servers', 'servers: []\n', 'servers', 'must list at least one backend server'],
     ['missing servers', 'server: {port: 80}\n', 'servers', 'is required'],
     ['port out of range', `server: {port: 70000}\n${MINIMAL_YAML}`, 'server.port', 'must be between 1 and 65535'],
-    ['port not a number', `server: {port: eighty}\n${MINIMAL_YAML}`, 'server.port', 'must be a number, got the text "eighty"'],
-    ['missing transport', 'servers:\n  - id: a\n    command: x\n', 'servers[0].transport', '"transport" is required: one of stdio, http, sse'],
+    [
+      'port not a number',
+      `server: {port: eighty}\n${MINIMAL_YAML}`,
+      'server.port',
+      'must be a number, got the text "eighty"',
+    ],
+    [
+      'missing transport',
+      'servers:\n  - id: a\n    command: x\n',
+      'servers[0].transport',
+      '"transport" is required: one of stdio, http, sse',
+    ],
     ['stdio without command', 'servers:\n  - id: a\n    transport: stdio\n', 'servers[0].command', 'is required'],
-    ['http without url', 'servers:\n  - id: a\n    transport: http\n', 'servers[0].url', 'a http server needs "url" (or "urls" for several replicas)'],
-    ['url and urls', 'servers:\n  - id: a\n    transport: http\n    url: http://a\n    urls: [http://b]\n', 'servers[0].urls', 'give either "url" or "urls", not both'],
-    ['bad url in urls', 'servers:\n  - id: a\n    transport: sse\n    urls: [http://ok, "not a url"]\n', 'servers[0].urls[1]', 'must be an absolute http:// or https:// URL'],
-    ['unknown algorithm', `routing: {algorithm: fastest}\n${MINIMAL_YAML}`, 'routing.algorithm', 'must be one of "round_robin", "least_connections", "random", "weighted", "consistent_hash", got the text "fastest"'],
+    [
+      'http without url',
+      'servers:\n  - id: a\n    transport: http\n',
+      'servers[0].url',
+      'a http server needs "url" (or "urls" for several replicas)',
+    ],
+    [
+      'url and urls',
+      'servers:\n  - id: a\n    transport: http\n    url: http://a\n    urls: [http://b]\n',
+      'servers[0].urls',
+      'give either "url" or "urls", not both',
+    ],
+    [
+      'bad url in urls',
+      'servers:\n  - id: a\n    transport: sse\n    urls: [http://ok, "not a url"]\n',
+      'servers[0].urls[1]',
+      'must be an absolute http:// or https:// URL',
+    ],
+    [
+      'unknown algorithm',
+      `routing: {algorithm: fastest}\n${MINIMAL_YAML}`,
+      'routing.algorithm',
+      'must be one of "round_robin", "least_connections", "random", "weighted", "consistent_hash", got the text "fastest"',
+    ],
     ['unknown top-level key', `servres: []\n${MINIMAL_YAML}`, '', 'unknown key "servres"'],
-    ['id with capitals', 'servers:\n  - id: GitHub\n    transport: stdio\n    command: x\n', 'servers[0].id', '"GitHub" is not a valid id: use 1 to 64 characters from a-z, 0-9, "_" and "-"'],
-    ['colliding prefixes', 'servers:\n  - id: a\n    transport: stdio\n    command: x\n  - id: b\n    prefix: a\n    transport: stdio\n    command: y\n', 'servers[1].prefix', 'prefix "a" is already used by servers[0]; tool names would collide'],
-    ['replicas zero', 'servers:\n  - id: a\n    transport: stdio\n    command: x\n    replicas: 0\n', 'servers[0].replicas', 'must be at least 1'],
-    ['bad key hash', `auth:\n  api_keys: [{client_id: a, key_hash: "md5:abc"}]\n${MINIMAL_YAML}`, 'auth.api_keys[0].key_hash', 'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)'],
-    ['undefined role', `auth:\n  api_keys: [{client_id: a, key_hash: "sha256:${'a'.repeat(64)}", roles: [writer]}]\n${MINIMAL_YAML}`, 'auth.api_keys[0].roles', 'role "writer" is not defined under auth.roles'],
-    ['jwt without key source', `auth:\n  jwt: {audience: x}\n${MINIMAL_YAML}`, 'auth.jwt', 'needs either "secret" (HS256) or "jwks_url"'],
-    ['redis url scheme', `redis: {url: "http://localhost:6379"}\n${MINIMAL_YAML}`, 'redis.url', 'must start with redis:// or rediss://'],
+    [
+      'id with capitals',
+      'servers:\n  - id: GitHub\n    transport: stdio\n    command: x\n',
+      'servers[0].id',
+      '"GitHub" is not a valid id: use 1 to 64 characters from a-z, 0-9, "_" and "-"',
+    ],
+    [
+      'colliding prefixes',
+      'servers:\n  - id: a\n    transport: stdio\n    command: x\n  - id: b\n    prefix: a\n    transport: stdio\n    command: y\n',
+      'servers[1].prefix',
+      'prefix "a" is already used by servers[0]; tool names would collide',
+    ],
+    [
+      'replicas zero',
+      'servers:\n  - id: a\n    transport: stdio\n    command: x\n    replicas: 0\n',
+      'servers[0].replicas',
+      'must be at least 1',
+    ],
+    [
+      'bad key hash',
+      `auth:\n  api_keys: [{client_id: a, key_hash: "md5:abc"}]\n${MINIMAL_YAML}`,
+      'auth.api_keys[0].key_hash',
+      'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)',
+    ],
+    [
+      'undefined role',
+      `auth:\n  api_keys: [{client_id: a, key_hash: "sha256:${'a'.repeat(64)}", roles: [writer]}]\n${MINIMAL_YAML}`,
+      'auth.api_keys[0].roles',
+      'role "writer" is not defined under auth.roles',
+    ],
+    [
+      'jwt without key source',
+      `auth:\n  jwt: {audience: x}\n${MINIMAL_YAML}`,
+      'auth.jwt',
+      'needs either "secret" (HS256) or "jwks_url"',
+    ],
+    [
+      'redis url scheme',
+      `redis: {url: "http://localhost:6379"}\n${MINIMAL_YAML}`,
+      'redis.url',
+      'must start with redis:// or rediss://',
+    ],
   ])('%s', (_name, text, path, message) => {
     expect(problems(text)).toContainEqual(expect.objectContaining({ path, message }));
   });
 
   it('allows several servers with prefix "" (their conflicts are resolved at run time)', () => {
-    const dir = tempDir({ 'c.yaml': 'servers:\n  - {id: a, prefix: "", transport: stdio, command: x}\n  - {id: b, prefix: "", transport: stdio, command: y}\n' });
+    const dir = tempDir({
+      'c.yaml':
+        'servers:\n  - {id: a, prefix: "", transport: stdio, command: x}\n  - {id: b, prefix: "", transport: stdio, command: y}\n',
+    });
     expect(loadConfig({ path: join(dir, 'c.yaml'), env: noEnv }).config.servers).toHaveLength(2);
   });
 });
@@ -166,17 +276,31 @@ describe('loadConfig: validation reports every problem with file, key path and p
 describe('loadConfig: environment', () => {
   it('interpolates ${VAR} and ${VAR:-default}, and $${VAR} stays literal', () => {
     const dir = tempDir({
-      'c.yaml': 'servers:\n  - id: a\n    transport: http\n    url: ${URL}\n    headers:\n      Authorization: Bearer ${TOKEN}\n      X-Region: ${REGION:-eu}\n      X-Literal: $${NOT_ME}\n',
+      'c.yaml':
+        'servers:\n  - id: a\n    transport: http\n    url: ${URL}\n    headers:\n      Authorization: Bearer ${TOKEN}\n      X-Region: ${REGION:-eu}\n      X-Literal: $${NOT_ME}\n',
     });
-    const { config } = loadConfig({ path: join(dir, 'c.yaml'), env: { URL: 'https://x.example/mcp', TOKEN: 's3cret' } });
+    const { config } = loadConfig({
+      path: join(dir, 'c.yaml'),
+      env: { URL: 'https://x.example/mcp', TOKEN: 's3cret' },
+    });
     const server = config.servers[0]!;
     expect(server.transport === 'http' && server.url).toBe('https://x.example/mcp');
-    expect(server.transport === 'http' && server.headers).toEqual({ Authorization: 'Bearer s3cret', 'X-Region': 'eu', 'X-Literal': '${NOT_ME}' });
+    expect(server.transport === 'http' && server.headers).toEqual({
+      Authorization: 'Bearer s3cret',
+      'X-Region': 'eu',
+      'X-Literal': '${NOT_ME}',
+    });
   });
 
   it('reports a variable that is not set, with its key path and line', () => {
-    expect(problems('servers:\n  - id: a\n    transport: stdio\n    command: x\n    env:\n      TOKEN: ${GITHUB_TOKEN}\n')).toEqual([
-      expect.objectContaining({ path: 'servers[0].env.TOKEN', line: 6, message: expect.stringMatching(/environment variable GITHUB_TOKEN is not set/) }),
+    expect(
+      problems('servers:\n  - id: a\n    transport: stdio\n    command: x\n    env:\n      TOKEN: ${GITHUB_TOKEN}\n'),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'servers[0].env.TOKEN',
+        line: 6,
+        message: expect.stringMatching(/environment variable GITHUB_TOKEN is not set/),
+      }),
     ]);
   });
 
@@ -202,14 +326,24 @@ describe('loadConfig: environment', () => {
 
   it('names the variable when an override is invalid', () => {
     expect(problems(MINIMAL_YAML, 'c.yaml', { ONLY1MCP_SERVER__PORT: 'abc' })).toEqual([
-      { source: 'environment variable ONLY1MCP_SERVER__PORT', path: 'server.port', message: 'must be a number, got the text "abc"' },
+      {
+        source: 'environment variable ONLY1MCP_SERVER__PORT',
+        path: 'server.port',
+        message: 'must be a number, got the text "abc"',
+      },
     ]);
-    expect(problems(MINIMAL_YAML, 'c.yaml', { ONLY1MCP_SERVR__PORT: '1' })).toEqual([expect.objectContaining({ message: 'unknown key "servr"' })]);
+    expect(problems(MINIMAL_YAML, 'c.yaml', { ONLY1MCP_SERVR__PORT: '1' })).toEqual([
+      expect.objectContaining({ message: 'unknown key "servr"' }),
+    ]);
   });
 
   it('lets explicit overrides (start --port) win over the file and the environment', () => {
     const dir = tempDir({ 'c.yaml': `server: {port: 1000}\n${MINIMAL_YAML}` });
-    const { config } = loadConfig({ path: join(dir, 'c.yaml'), env: { ONLY1MCP_SERVER__PORT: '2000' }, overrides: { server: { port: 3000 } } });
+    const { config } = loadConfig({
+      path: join(dir, 'c.yaml'),
+      env: { ONLY1MCP_SERVER__PORT: '2000' },
+      overrides: { server: { port: 3000 } },
+    });
     expect(config.server.port).toBe(3000);
   });
 });
@@ -236,12 +370,16 @@ describe('loadConfig: discovery', () => {
 
   it('uses $ONLY1MCP_CONFIG first, relative to the working directory', () => {
     const cwd = tempDir({ 'only1mcp.yaml': MINIMAL_YAML, 'conf/team.yaml': MINIMAL_YAML });
-    expect(loadConfig({ cwd, homeDir: tempDir(), env: { ONLY1MCP_CONFIG: 'conf/team.yaml' } }).file).toBe(join(cwd, 'conf', 'team.yaml'));
+    expect(loadConfig({ cwd, homeDir: tempDir(), env: { ONLY1MCP_CONFIG: 'conf/team.yaml' } }).file).toBe(
+      join(cwd, 'conf', 'team.yaml'),
+    );
   });
 
   it('does not fall back when $ONLY1MCP_CONFIG names a missing file', () => {
     const cwd = tempDir({ 'only1mcp.yaml': MINIMAL_YAML });
-    expect(() => loadConfig({ cwd, env: { ONLY1MCP_CONFIG: 'missing.yaml' } })).toThrow(/not found: .*missing\.yaml \(named by ONLY1MCP_CONFIG\)/);
+    expect(() => loadConfig({ cwd, env: { ONLY1MCP_CONFIG: 'missing.yaml' } })).toThrow(
+      /not found: .*missing\.yaml \(named by ONLY1MCP_CONFIG\)/,
+    );
   });
 
   it('lists every place it looked when nothing is found', () => {
@@ -261,6 +399,8 @@ describe('loadConfig: discovery', () => {
   });
 
   it('reports a missing explicit path', () => {
-    expect(() => loadConfig({ path: '/nonexistent/only1mcp.yaml', env: noEnv })).toThrow('Configuration file not found: /nonexistent/only1mcp.yaml');
+    expect(() => loadConfig({ path: '/nonexistent/only1mcp.yaml', env: noEnv })).toThrow(
+      'Configuration file not found: /nonexistent/only1mcp.yaml',
+    );
   });
 });

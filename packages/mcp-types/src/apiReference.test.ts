@@ -10,13 +10,23 @@ describe('docs/API_REFERENCE.md error table', () => {
       .split('\n')
       .filter((line) => /^\| `-3\d{4}` \|/.test(line))
       .map((line) => {
-        const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+        const cells = line
+          .split('|')
+          .slice(1, -1)
+          .map((c) => c.trim());
         return [cells[1]!, cells] as const;
       }),
   );
 
   it.each(Object.entries(ERROR_CODES))('documents %s', (name, info) => {
-    expect(rows.get(name)).toEqual([`\`${info.code}\``, name, String(info.httpStatus), info.fault, info.retryable ? 'yes' : 'no', info.meaning]);
+    expect(rows.get(name)).toEqual([
+      `\`${info.code}\``,
+      name,
+      String(info.httpStatus),
+      info.fault,
+      info.retryable ? 'yes' : 'no',
+      info.meaning,
+    ]);
   });
 
   it('lists no code the gateway does not define', () => {

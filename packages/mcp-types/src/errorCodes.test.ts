@@ -24,7 +24,17 @@ describe('error codes', () => {
   });
 
   it('keeps the gateway codes in the server-error range and off the codes SDK v1 and MCP use', () => {
-    const own = ['BackendUnavailable', 'BackendTimeout', 'CircuitOpen', 'BackendError', 'RateLimited', 'Unauthorized', 'Forbidden', 'SessionNotFound', 'ShuttingDown'] as const;
+    const own = [
+      'BackendUnavailable',
+      'BackendTimeout',
+      'CircuitOpen',
+      'BackendError',
+      'RateLimited',
+      'Unauthorized',
+      'Forbidden',
+      'SessionNotFound',
+      'ShuttingDown',
+    ] as const;
     const reserved = new Set([-32000, -32001, -32002, -32020, -32021, -32022, -32042]);
     for (const name of own) {
       const code = ErrorCode[name];

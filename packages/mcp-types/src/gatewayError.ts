@@ -75,7 +75,9 @@ export function toJsonRpcError(err: unknown): JsonRpcError {
       : { code: err.code, message: err.message };
   }
   if (isCodedError(err)) {
-    return err.data === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, data: err.data };
+    return err.data === undefined
+      ? { code: err.code, message: err.message }
+      : { code: err.code, message: err.message, data: err.data };
   }
   return { code: ErrorCode.InternalError, message: 'Internal error' };
 }

@@ -42,7 +42,12 @@ export type JsonRpcMessage = z.infer<typeof JSONRPCMessageSchema>;
 export type JsonRpcError = JsonRpcErrorResponse['error'];
 
 /** Builds a JSON-RPC error response; `id` is omitted when the request's id is unknown. */
-export function jsonRpcError(id: RequestId | undefined, code: ErrorCode, message: string, data?: unknown): JsonRpcErrorResponse {
+export function jsonRpcError(
+  id: RequestId | undefined,
+  code: ErrorCode,
+  message: string,
+  data?: unknown,
+): JsonRpcErrorResponse {
   const error: JsonRpcError = data === undefined ? { code, message } : { code, message, data };
   return id === undefined ? { jsonrpc: JSONRPC_VERSION, error } : { jsonrpc: JSONRPC_VERSION, id, error };
 }

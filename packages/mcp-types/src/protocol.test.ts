@@ -1,6 +1,12 @@
 import { SUPPORTED_PROTOCOL_VERSIONS as SDK_SESSION_VERSIONS } from '@modelcontextprotocol/server';
 import { CURRENT_PROTOCOL_VERSION, SESSION_PROTOCOL_VERSIONS, protocolGeneration } from './protocol';
-import { JSONRPCMessageSchema, isJsonRpcNotification, isJsonRpcRequest, isJsonRpcResponse, jsonRpcError } from './jsonrpc';
+import {
+  JSONRPCMessageSchema,
+  isJsonRpcNotification,
+  isJsonRpcRequest,
+  isJsonRpcResponse,
+  jsonRpcError,
+} from './jsonrpc';
 import { ErrorCode } from './errorCodes';
 import { ToolSchema } from './entities';
 
@@ -22,7 +28,11 @@ describe('JSON-RPC helpers', () => {
     const note = JSONRPCMessageSchema.parse({ jsonrpc: '2.0', method: 'notifications/initialized' });
     const res = JSONRPCMessageSchema.parse({ jsonrpc: '2.0', id: 1, result: {} });
     expect([isJsonRpcRequest(req), isJsonRpcNotification(req), isJsonRpcResponse(req)]).toEqual([true, false, false]);
-    expect([isJsonRpcRequest(note), isJsonRpcNotification(note), isJsonRpcResponse(note)]).toEqual([false, true, false]);
+    expect([isJsonRpcRequest(note), isJsonRpcNotification(note), isJsonRpcResponse(note)]).toEqual([
+      false,
+      true,
+      false,
+    ]);
     expect([isJsonRpcRequest(res), isJsonRpcNotification(res), isJsonRpcResponse(res)]).toEqual([false, false, true]);
   });
 
@@ -32,8 +42,15 @@ describe('JSON-RPC helpers', () => {
   });
 
   it('build error responses with and without an id', () => {
-    expect(jsonRpcError(7, ErrorCode.MethodNotFound, 'Method not found: x')).toEqual({ jsonrpc: '2.0', id: 7, error: { code: -32601, message: 'Method not found: x' } });
-    expect(jsonRpcError(undefined, ErrorCode.ParseError, 'Parse error')).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' } });
+    expect(jsonRpcError(7, ErrorCode.MethodNotFound, 'Method not found: x')).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      error: { code: -32601, message: 'Method not found: x' },
+    });
+    expect(jsonRpcError(undefined, ErrorCode.ParseError, 'Parse error')).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32700, message: 'Parse error' },
+    });
   });
 
   it('validate tools with the SDK schema', () => {

@@ -9,7 +9,13 @@ export const CURRENT_PROTOCOL_VERSION = '2026-07-28';
  * Revisions negotiated through `initialize` (sessions, GET stream), newest first.
  * Kept equal to the SDK's `SUPPORTED_PROTOCOL_VERSIONS` (a test checks it).
  */
-export const SESSION_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05', '2024-10-07'] as const;
+export const SESSION_PROTOCOL_VERSIONS = [
+  '2025-11-25',
+  '2025-06-18',
+  '2025-03-26',
+  '2024-11-05',
+  '2024-10-07',
+] as const;
 
 /** The newest revision that uses `initialize` and sessions. */
 export const LATEST_SESSION_PROTOCOL_VERSION = SESSION_PROTOCOL_VERSIONS[0];

@@ -1,6 +1,14 @@
 import { GatewayMetrics, METRIC, MetricsRegistry } from './index';
 
-function build(state = { sessions: () => ({ streamable_http: 2 }), servers: () => [{ id: 'files', healthy: true, breaker: 'closed' as const }, { id: 'git', healthy: false, breaker: 'open' as const }] }) {
+function build(
+  state = {
+    sessions: () => ({ streamable_http: 2 }),
+    servers: () => [
+      { id: 'files', healthy: true, breaker: 'closed' as const },
+      { id: 'git', healthy: false, breaker: 'open' as const },
+    ],
+  },
+) {
   return new GatewayMetrics({ registry: new MetricsRegistry(), state, processMetrics: false });
 }
 
@@ -36,7 +44,10 @@ describe('GatewayMetrics', () => {
   });
 
   it('exports process metrics under the only1mcp_ prefix when asked', async () => {
-    const metrics = new GatewayMetrics({ registry: new MetricsRegistry(), state: { sessions: () => ({}), servers: () => [] } });
+    const metrics = new GatewayMetrics({
+      registry: new MetricsRegistry(),
+      state: { sessions: () => ({}), servers: () => [] },
+    });
     expect((await metrics.exposition()).body).toContain('only1mcp_process_cpu_seconds_total');
   });
 });

@@ -39,8 +39,14 @@ export class GatewayMetrics {
   constructor(options: GatewayMetricsOptions) {
     const registers = [options.registry];
     this.registry = options.registry;
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: options.registry, prefix: PROCESS_METRICS_PREFIX });
-    this.requests = new Counter({ name: METRIC.requestsTotal, help: 'MCP requests answered by the gateway, by method and outcome.', labelNames: ['method', 'status'], registers });
+    if (options.processMetrics ?? true)
+      collectDefaultMetrics({ register: options.registry, prefix: PROCESS_METRICS_PREFIX });
+    this.requests = new Counter({
+      name: METRIC.requestsTotal,
+      help: 'MCP requests answered by the gateway, by method and outcome.',
+      labelNames: ['method', 'status'],
+      registers,
+    });
     this.duration = new Histogram({
       name: METRIC.requestDuration,
       help: 'Time to answer an MCP request, by method.',

@@ -6,7 +6,12 @@
 import CircuitBreaker from 'opossum';
 import type { RoutingAlgorithm, ServerConfig } from '@only1mcp/config';
 import { GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
-import { createBackendConnection, replicaTargets, type BackendConnection, type BackendConnectionEvents } from './backendConnection';
+import {
+  createBackendConnection,
+  replicaTargets,
+  type BackendConnection,
+  type BackendConnectionEvents,
+} from './backendConnection';
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
 import type { Logger } from './logger';
 
@@ -53,7 +58,11 @@ export interface BackendCallOptions {
   signal?: AbortSignal;
 }
 
-type Call = (method: string, params: Record<string, unknown> | undefined, options: BackendCallOptions) => Promise<Record<string, unknown>>;
+type Call = (
+  method: string,
+  params: Record<string, unknown> | undefined,
+  options: BackendCallOptions,
+) => Promise<Record<string, unknown>>;
 
 interface Replica {
   index: number;
@@ -73,7 +82,10 @@ interface Replica {
 
 /** Errors that say the backend is unwell (they trip breakers); a backend's own JSON-RPC errors do not. */
 function isBackendFault(err: unknown): boolean {
-  return err instanceof GatewayError && (err.codeName === 'BackendTimeout' || err.codeName === 'BackendUnavailable' || err.codeName === 'BackendError');
+  return (
+    err instanceof GatewayError &&
+    (err.codeName === 'BackendTimeout' || err.codeName === 'BackendUnavailable' || err.codeName === 'BackendError')
+  );
 }
 
 /** True when the request certainly never reached the backend, so even a tools/call may go elsewhere. */
@@ -166,7 +178,10 @@ export class Backend {
       replica.state = 'up';
       replica.failuresInARow = 0;
       replica.lastError = undefined;
-      this.options.logger.info('backend replica connected', { replica: replica.id, protocolVersion: replica.connection.protocolVersion });
+      this.options.logger.info('backend replica connected', {
+        replica: replica.id,
+        protocolVersion: replica.connection.protocolVersion,
+      });
       this.options.onReplicaUp?.(this);
     } catch (err) {
       // stop() aborts connects in progress; that is not a failure to report or retry.
@@ -188,14 +203,24 @@ export class Backend {
 
   private scheduleReconnect(replica: Replica): void {
     if (this.stopped || replica.timer) return;
-    const restart = this.config.transport === 'stdio' ? this.config.restart : { initial_delay: 500, max_delay: 30_000, max_attempts: 0 };
+    const restart =
+      this.config.transport === 'stdio'
+        ? this.config.restart
+        : { initial_delay: 500, max_delay: 30_000, max_attempts: 0 };
     replica.failuresInARow += 1;
     if (restart.max_attempts > 0 && replica.failuresInARow > restart.max_attempts) {
-      this.options.logger.error('backend replica gave up restarting', { replica: replica.id, attempts: restart.max_attempts });
+      this.options.logger.error('backend replica gave up restarting', {
+        replica: replica.id,
+        attempts: restart.max_attempts,
+      });
       return;
     }
     const delay = Math.min(restart.max_delay, restart.initial_delay * 2 ** (replica.failuresInARow - 1));
-    this.options.logger.info('backend replica restart scheduled', { replica: replica.id, delayMs: delay, attempt: replica.failuresInARow });
+    this.options.logger.info('backend replica restart scheduled', {
+      replica: replica.id,
+      delayMs: delay,
+      attempt: replica.failuresInARow,
+    });
     replica.timer = setTimeout(() => {
       replica.timer = undefined;
       replica.restarts += 1;
@@ -215,7 +240,11 @@ export class Backend {
   }
 
   /** Sends one request to a replica chosen by the balancer. */
-  async request(method: string, params: Record<string, unknown> | undefined, options: BackendCallOptions = {}): Promise<Record<string, unknown>> {
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: BackendCallOptions = {},
+  ): Promise<Record<string, unknown>> {
     const tried = new Set<number>();
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -238,8 +267,13 @@ export class Backend {
     }
     if (lastError) throw lastError;
     const open = this.replicas.some((r) => r.state === 'up' && r.breaker.opened);
-    if (open) throw new GatewayError('CircuitOpen', `Backend ${this.id} is failing: every replica's circuit breaker is open`, { context: { server: this.id } });
-    throw new GatewayError('BackendUnavailable', `Backend ${this.id} has no healthy replica`, { context: { server: this.id } });
+    if (open)
+      throw new GatewayError('CircuitOpen', `Backend ${this.id} is failing: every replica's circuit breaker is open`, {
+        context: { server: this.id },
+      });
+    throw new GatewayError('BackendUnavailable', `Backend ${this.id} has no healthy replica`, {
+      context: { server: this.id },
+    });
   }
 
   private pick(exclude: Set<number>, key?: string): Replica | undefined {

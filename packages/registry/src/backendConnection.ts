@@ -33,7 +33,11 @@ export interface BackendConnection {
   /** Connects (spawns the process or opens the HTTP session) and negotiates the protocol. */
   connect(timeoutMs: number): Promise<void>;
   /** Sends one request and resolves with the backend's result exactly as it sent it. */
-  request(method: string, params: Record<string, unknown> | undefined, options: BackendRequestOptions): Promise<Record<string, unknown>>;
+  request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: BackendRequestOptions,
+  ): Promise<Record<string, unknown>>;
   /** What the backend said it can do (after connect). */
   readonly capabilities: ServerCapabilities | undefined;
   /** The protocol version agreed with the backend (after connect). */
@@ -50,7 +54,13 @@ export type ReplicaTarget =
 /** The replica targets of a configured server: N processes for stdio, one per URL otherwise. */
 export function replicaTargets(server: ServerConfig): { target: ReplicaTarget; weight: number }[] {
   if (server.transport === 'stdio') {
-    const target: ReplicaTarget = { transport: 'stdio', command: server.command, args: server.args, env: server.env, cwd: server.cwd };
+    const target: ReplicaTarget = {
+      transport: 'stdio',
+      command: server.command,
+      args: server.args,
+      env: server.env,
+      cwd: server.cwd,
+    };
     return Array.from({ length: server.replicas }, () => ({ target, weight: 1 }));
   }
   const urls = server.url !== undefined ? [server.url] : (server.urls ?? []);

@@ -1,19 +1,38 @@
 import { buildCatalog, publicName, templatePattern, type CatalogSource } from './catalog';
 import { silentLogger, type Logger } from './logger';
 
-const tool = (name: string, extra: Record<string, unknown> = {}) => ({ name, inputSchema: { type: 'object' as const }, ...extra });
+const tool = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  inputSchema: { type: 'object' as const },
+  ...extra,
+});
 const source = (serverId: string, prefix: string, tools: string[], resources: string[] = []): CatalogSource => ({
   serverId,
   prefix,
-  lists: { tools: tools.map((t) => tool(t)), prompts: [], resources: resources.map((uri) => ({ uri, name: uri })), resourceTemplates: [] },
+  lists: {
+    tools: tools.map((t) => tool(t)),
+    prompts: [],
+    resources: resources.map((uri) => ({ uri, name: uri })),
+    resourceTemplates: [],
+  },
 });
 
 describe('catalog', () => {
   it('prefixes names and keeps every other field as the backend gave it', () => {
     const s = source('files', 'files', []);
-    s.lists.tools = [tool('read', { description: 'Read a file', annotations: { readOnlyHint: true }, _meta: { x: 1 } })];
+    s.lists.tools = [
+      tool('read', { description: 'Read a file', annotations: { readOnlyHint: true }, _meta: { x: 1 } }),
+    ];
     const catalog = buildCatalog([s], '__', silentLogger);
-    expect(catalog.tools).toEqual([{ name: 'files__read', description: 'Read a file', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true }, _meta: { x: 1 } }]);
+    expect(catalog.tools).toEqual([
+      {
+        name: 'files__read',
+        description: 'Read a file',
+        inputSchema: { type: 'object' },
+        annotations: { readOnlyHint: true },
+        _meta: { x: 1 },
+      },
+    ]);
     expect(catalog.toolOwners.get('files__read')).toEqual({ serverId: 'files', name: 'read' });
   });
 
@@ -32,7 +51,11 @@ describe('catalog', () => {
   });
 
   it('routes URIs to the first server that lists them', () => {
-    const catalog = buildCatalog([source('a', 'a', [], ['file:///x']), source('b', 'b', [], ['file:///x', 'file:///y'])], '__', silentLogger);
+    const catalog = buildCatalog(
+      [source('a', 'a', [], ['file:///x']), source('b', 'b', [], ['file:///x', 'file:///y'])],
+      '__',
+      silentLogger,
+    );
     expect(catalog.resourceOwners.get('file:///x')).toBe('a');
     expect(catalog.resourceOwners.get('file:///y')).toBe('b');
     expect(catalog.resources).toHaveLength(2);

@@ -54,7 +54,11 @@ export function publicName(prefix: string, separator: string, name: string): str
 /** Turns an RFC 6570 template into a regular expression that matches the URIs it describes. */
 export function templatePattern(uriTemplate: string): RegExp {
   const parts = uriTemplate.split(/(\{[^}]*\})/);
-  const source = parts.map((part) => (part.startsWith('{') ? (/^\{[+#]/.test(part) ? '.*' : '[^/?#]*') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const source = parts
+    .map((part) =>
+      part.startsWith('{') ? (/^\{[+#]/.test(part) ? '.*' : '[^/?#]*') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
   return new RegExp(`^${source}$`);
 }
 
@@ -70,16 +74,29 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
     resourceOwners: new Map(),
     templateOwners: [],
   };
-  const named = <T extends { name: string }>(kind: 'tool' | 'prompt', items: T[], source: CatalogSource, out: T[], owners: Map<string, Owner>) => {
+  const named = <T extends { name: string }>(
+    kind: 'tool' | 'prompt',
+    items: T[],
+    source: CatalogSource,
+    out: T[],
+    owners: Map<string, Owner>,
+  ) => {
     for (const item of items) {
       const name = publicName(source.prefix, separator, item.name);
       if (!NAME_RULES.pattern.test(name)) {
-        logger.warn(`${kind} left out: its public name breaks the spec's naming rules`, { server: source.serverId, name });
+        logger.warn(`${kind} left out: its public name breaks the spec's naming rules`, {
+          server: source.serverId,
+          name,
+        });
         continue;
       }
       const existing = owners.get(name);
       if (existing) {
-        logger.warn(`${kind} name conflict: the first server in the configuration keeps it`, { name, kept: existing.serverId, dropped: source.serverId });
+        logger.warn(`${kind} name conflict: the first server in the configuration keeps it`, {
+          name,
+          kept: existing.serverId,
+          dropped: source.serverId,
+        });
         continue;
       }
       owners.set(name, { serverId: source.serverId, name: item.name });
@@ -92,7 +109,11 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
     for (const resource of source.lists.resources) {
       const owner = catalog.resourceOwners.get(resource.uri);
       if (owner) {
-        logger.warn('resource URI claimed by two servers: the first in the configuration keeps it', { uri: resource.uri, kept: owner, dropped: source.serverId });
+        logger.warn('resource URI claimed by two servers: the first in the configuration keeps it', {
+          uri: resource.uri,
+          kept: owner,
+          dropped: source.serverId,
+        });
         continue;
       }
       catalog.resourceOwners.set(resource.uri, source.serverId);

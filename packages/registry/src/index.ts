@@ -7,7 +7,12 @@ export type { RegistryOptions, ServerStatus } from './registry';
 export { Backend, IDEMPOTENT_METHODS } from './backend';
 export type { BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
 export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';
-export type { BackendConnection, BackendConnectionEvents, BackendRequestOptions, ReplicaTarget } from './backendConnection';
+export type {
+  BackendConnection,
+  BackendConnectionEvents,
+  BackendRequestOptions,
+  ReplicaTarget,
+} from './backendConnection';
 export { createLoadBalancer } from './loadBalancer';
 export type { Candidate, LoadBalancer } from './loadBalancer';
 export { buildCatalog, publicName, templatePattern } from './catalog';

@@ -17,14 +17,20 @@ describe('load balancers', () => {
 
   it('random spreads calls roughly evenly', () => {
     let seed = 42;
-    const lb = createLoadBalancer('random', () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31));
+    const lb = createLoadBalancer('random', () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const c = three();
     for (const n of spread(3000, () => lb.pick(c))) expect(Math.abs(n - 1000)).toBeLessThanOrEqual(150);
   });
 
   it('least_connections prefers the least busy replica and rotates among equals', () => {
     const lb = createLoadBalancer('least_connections');
-    expect(lb.pick([{ index: 0, inFlight: 3, weight: 1 }, { index: 1, inFlight: 1, weight: 1 }, { index: 2, inFlight: 2, weight: 1 }])?.index).toBe(1);
+    expect(
+      lb.pick([
+        { index: 0, inFlight: 3, weight: 1 },
+        { index: 1, inFlight: 1, weight: 1 },
+        { index: 2, inFlight: 2, weight: 1 },
+      ])?.index,
+    ).toBe(1);
     const c = three();
     for (const n of spread(300, () => lb.pick(c))) expect(n).toBe(100);
   });

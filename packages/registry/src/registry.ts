@@ -88,7 +88,9 @@ export class Registry {
           tools: caps.tools ? ((await read('tools/list')) as BackendLists['tools']) : [],
           prompts: caps.prompts ? ((await read('prompts/list')) as BackendLists['prompts']) : [],
           resources: caps.resources ? ((await read('resources/list')) as BackendLists['resources']) : [],
-          resourceTemplates: caps.resources ? ((await read('resources/templates/list')) as BackendLists['resourceTemplates']) : [],
+          resourceTemplates: caps.resources
+            ? ((await read('resources/templates/list')) as BackendLists['resourceTemplates'])
+            : [],
         };
         this.lists.set(backend.id, lists);
         this.current = this.rebuild();
@@ -124,7 +126,12 @@ export class Registry {
    */
   capabilities(): ServerCapabilities {
     const completions = this.backends.some((b) => b.isUp && b.capabilities?.completions !== undefined);
-    return { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, ...(completions ? { completions: {} } : {}) };
+    return {
+      tools: { listChanged: true },
+      prompts: { listChanged: true },
+      resources: { listChanged: true },
+      ...(completions ? { completions: {} } : {}),
+    };
   }
 
   /** Routes `tools/call` to the owner of the public tool name. */
@@ -147,12 +154,18 @@ export class Registry {
     const name = params.name;
     if (typeof name !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "name"`);
     const owner = owners.get(name);
-    if (!owner) throw new GatewayError('InvalidParams', `Unknown ${kind}: ${name}`, { context: { name }, expose: true });
+    if (!owner)
+      throw new GatewayError('InvalidParams', `Unknown ${kind}: ${name}`, { context: { name }, expose: true });
     return this.send(owner.serverId, method, { ...params, name: owner.name }, options);
   }
 
   /** Sends a routed request to its owner and reports how it went. */
-  private async send(serverId: string, method: string, params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+  private async send(
+    serverId: string,
+    method: string,
+    params: Record<string, unknown>,
+    options?: BackendCallOptions,
+  ): Promise<Record<string, unknown>> {
     let ok = false;
     try {
       const result = await this.backend(serverId)!.request(method, params, options);
@@ -165,11 +178,17 @@ export class Registry {
 
   /** The server that owns a resource URI: listed URIs first, then templates, in configuration order. */
   resourceOwner(uri: string): string | undefined {
-    return this.current.resourceOwners.get(uri) ?? this.current.templateOwners.find((t) => t.pattern.test(uri))?.serverId;
+    return (
+      this.current.resourceOwners.get(uri) ?? this.current.templateOwners.find((t) => t.pattern.test(uri))?.serverId
+    );
   }
 
   /** Routes a request about a resource URI (`resources/read`, `subscribe`, `unsubscribe`). */
-  async routeByUri(method: string, params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+  async routeByUri(
+    method: string,
+    params: Record<string, unknown>,
+    options?: BackendCallOptions,
+  ): Promise<Record<string, unknown>> {
     const uri = params.uri;
     if (typeof uri !== 'string') throw new GatewayError('InvalidParams', `${method} needs a "uri"`);
     const owner = this.resourceOwner(uri);
@@ -182,21 +201,43 @@ export class Registry {
     const ref = params.ref as { type?: string; name?: string; uri?: string } | undefined;
     if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
       const owner = this.current.promptOwners.get(ref.name);
-      if (!owner) throw new GatewayError('InvalidParams', `Unknown prompt: ${ref.name}`, { expose: true, context: { name: ref.name } });
-      return this.send(owner.serverId, 'completion/complete', { ...params, ref: { ...ref, name: owner.name } }, options);
+      if (!owner)
+        throw new GatewayError('InvalidParams', `Unknown prompt: ${ref.name}`, {
+          expose: true,
+          context: { name: ref.name },
+        });
+      return this.send(
+        owner.serverId,
+        'completion/complete',
+        { ...params, ref: { ...ref, name: owner.name } },
+        options,
+      );
     }
     if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
       const template = this.current.resourceTemplates.findIndex((t) => t.uriTemplate === ref.uri);
       const owner = template >= 0 ? this.current.templateOwners[template]!.serverId : this.resourceOwner(ref.uri);
-      if (!owner) throw new GatewayError('InvalidParams', `Unknown resource: ${ref.uri}`, { expose: true, context: { uri: ref.uri } });
+      if (!owner)
+        throw new GatewayError('InvalidParams', `Unknown resource: ${ref.uri}`, {
+          expose: true,
+          context: { uri: ref.uri },
+        });
       return this.send(owner, 'completion/complete', params, options);
     }
-    throw new GatewayError('InvalidParams', 'completion/complete needs ref/prompt with a name or ref/resource with a uri');
+    throw new GatewayError(
+      'InvalidParams',
+      'completion/complete needs ref/prompt with a name or ref/resource with a uri',
+    );
   }
 
   /** Health of every backend. */
   status(): ServerStatus[] {
-    return this.backends.map((b) => ({ id: b.id, transport: b.config.transport, enabled: b.config.enabled, up: b.isUp, replicas: b.status() }));
+    return this.backends.map((b) => ({
+      id: b.id,
+      transport: b.config.transport,
+      enabled: b.config.enabled,
+      up: b.isUp,
+      replicas: b.status(),
+    }));
   }
 
   /** True when every enabled backend has at least one connected replica. */

@@ -4,7 +4,9 @@ import { backendFailure, connectionLost } from './sdkConnection';
 
 /** What undici's fetch throws when nothing listens on the port. */
 function refused(): TypeError {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+  return new TypeError('fetch failed', {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+  });
 }
 
 describe('backendFailure', () => {
@@ -16,23 +18,39 @@ describe('backendFailure', () => {
   });
 
   it('does not claim a request was unsent when the socket failed after connecting', () => {
-    const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const reset = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
     expect(map(reset)).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: false } });
   });
 
   it('treats HTTP 404 as a forgotten session: unsent, and the connection must be remade', () => {
-    const gone = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', { status: 404, statusText: 'Not Found' });
+    const gone = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', {
+      status: 404,
+      statusText: 'Not Found',
+    });
     expect(map(gone)).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: true } });
     expect(connectionLost(gone)).toBe(true);
-    const other = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', { status: 500, statusText: 'Oops' });
+    const other = new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing to endpoint', {
+      status: 500,
+      statusText: 'Oops',
+    });
     expect(map(other)).toMatchObject({ codeName: 'BackendError' });
     expect(connectionLost(other)).toBe(false);
   });
 
   it('maps a connection closed mid-request to BackendError and a timeout to BackendTimeout', () => {
-    expect(map(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'))).toMatchObject({ codeName: 'BackendError', context: { notSent: false } });
-    expect(map(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'))).toMatchObject({ codeName: 'BackendTimeout' });
-    expect(map(new SdkError(SdkErrorCode.NotConnected, 'Not connected'))).toMatchObject({ codeName: 'BackendUnavailable', context: { notSent: true } });
+    expect(map(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'))).toMatchObject({
+      codeName: 'BackendError',
+      context: { notSent: false },
+    });
+    expect(map(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'))).toMatchObject({
+      codeName: 'BackendTimeout',
+    });
+    expect(map(new SdkError(SdkErrorCode.NotConnected, 'Not connected'))).toMatchObject({
+      codeName: 'BackendUnavailable',
+      context: { notSent: true },
+    });
   });
 
   it('passes any other error (a backend’s own JSON-RPC error) through unchanged', () => {

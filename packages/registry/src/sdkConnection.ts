@@ -36,24 +36,44 @@ export function backendFailure(err: unknown, replicaId: string, method: string):
   if (network !== undefined) {
     // A refused connection never carried the request; any other socket failure may have.
     const notSent = network === 'ECONNREFUSED';
-    return new GatewayError('BackendUnavailable', `Backend ${replicaId} is unreachable (${network})`, { cause: err, context: { ...context, notSent } });
+    return new GatewayError('BackendUnavailable', `Backend ${replicaId} is unreachable (${network})`, {
+      cause: err,
+      context: { ...context, notSent },
+    });
   }
   if (err instanceof SdkHttpError && err.status === 404) {
     // The server answered 404 for our session: it did not run the request, and a new session will.
-    return new GatewayError('BackendUnavailable', `Backend ${replicaId} lost the session (HTTP 404)`, { cause: err, context: { ...context, notSent: true } });
+    return new GatewayError('BackendUnavailable', `Backend ${replicaId} lost the session (HTTP 404)`, {
+      cause: err,
+      context: { ...context, notSent: true },
+    });
   }
   if (err instanceof SdkError) {
-    if (err.code === SdkErrorCode.RequestTimeout) return new GatewayError('BackendTimeout', `Backend ${replicaId} did not answer ${method} in time`, { cause: err, context });
+    if (err.code === SdkErrorCode.RequestTimeout)
+      return new GatewayError('BackendTimeout', `Backend ${replicaId} did not answer ${method} in time`, {
+        cause: err,
+        context,
+      });
     if (err.code === SdkErrorCode.NotConnected || err.code === SdkErrorCode.SendFailed) {
-      return new GatewayError('BackendUnavailable', `Backend ${replicaId} is not connected`, { cause: err, context: { ...context, notSent: true } });
+      return new GatewayError('BackendUnavailable', `Backend ${replicaId} is not connected`, {
+        cause: err,
+        context: { ...context, notSent: true },
+      });
     }
     if (err.code === SdkErrorCode.ConnectionClosed) {
       // The request was sent and the backend went away before answering (e.g. the process died).
-      return new GatewayError('BackendError', `Backend ${replicaId} closed the connection during ${method}`, { cause: err, context: { ...context, notSent: false } });
+      return new GatewayError('BackendError', `Backend ${replicaId} closed the connection during ${method}`, {
+        cause: err,
+        context: { ...context, notSent: false },
+      });
     }
-    return new GatewayError('BackendError', `Backend ${replicaId} failed on ${method}: ${err.message}`, { cause: err, context });
+    return new GatewayError('BackendError', `Backend ${replicaId} failed on ${method}: ${err.message}`, {
+      cause: err,
+      context,
+    });
   }
-  if (err instanceof Error && err.name === 'AbortError') return new GatewayError('BackendError', `Request ${method} was cancelled`, { cause: err });
+  if (err instanceof Error && err.name === 'AbortError')
+    return new GatewayError('BackendError', `Request ${method} was cancelled`, { cause: err });
   return err;
 }
 
@@ -89,7 +109,8 @@ export class SdkConnection implements BackendConnection {
 
   async connect(timeoutMs: number): Promise<void> {
     const client = new Client(GATEWAY_IMPLEMENTATION, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
-    client.onerror = (err) => this.logger.debug('backend protocol error', { replica: this.replicaId, error: err.message });
+    client.onerror = (err) =>
+      this.logger.debug('backend protocol error', { replica: this.replicaId, error: err.message });
     client.fallbackNotificationHandler = async (notification) => {
       const match = /^notifications\/(tools|prompts|resources)\/list_changed$/.exec(notification.method);
       if (match) this.events.onListChanged?.(match[1] as 'tools' | 'prompts' | 'resources');
@@ -100,7 +121,11 @@ export class SdkConnection implements BackendConnection {
       await client.connect(transport, { timeout: timeoutMs });
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw new GatewayError('BackendUnavailable', `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`, { cause: err, context: { replica: this.replicaId } });
+      throw new GatewayError(
+        'BackendUnavailable',
+        `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`,
+        { cause: err, context: { replica: this.replicaId } },
+      );
     } finally {
       if (this.starting === transport) this.starting = undefined;
     }
@@ -109,13 +134,23 @@ export class SdkConnection implements BackendConnection {
     this.live = live;
   }
 
-  async request(method: string, params: Record<string, unknown> | undefined, options: BackendRequestOptions): Promise<Record<string, unknown>> {
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: BackendRequestOptions,
+  ): Promise<Record<string, unknown>> {
     const live = this.live;
-    if (!live) throw new GatewayError('BackendUnavailable', `Backend ${this.replicaId} is not connected`, { context: { replica: this.replicaId, notSent: true } });
+    if (!live)
+      throw new GatewayError('BackendUnavailable', `Backend ${this.replicaId} is not connected`, {
+        context: { replica: this.replicaId, notSent: true },
+      });
     live.pending += 1;
     try {
       const request = params === undefined ? { method } : { method, params };
-      return (await live.client.request(request as never, AnyResult, { timeout: options.timeoutMs, signal: options.signal })) as Record<string, unknown>;
+      return (await live.client.request(request as never, AnyResult, {
+        timeout: options.timeoutMs,
+        signal: options.signal,
+      })) as Record<string, unknown>;
     } catch (err) {
       // HTTP transports never report a dead server themselves; a failed request is how we learn it.
       if (connectionLost(err)) this.lose(live, (err as Error).message);

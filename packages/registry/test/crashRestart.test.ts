@@ -15,7 +15,9 @@ const FAST_RESTART = { initial_delay: '50ms', max_delay: '200ms' };
 
 function stdioRegistry(options: FixtureServerOptions, restart: Record<string, string> = FAST_RESTART): Registry {
   return new Registry(
-    ConfigSchema.parse({ servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand(options), restart, connect_timeout: '5s' }] }),
+    ConfigSchema.parse({
+      servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand(options), restart, connect_timeout: '5s' }],
+    }),
     { logger: silentLogger },
   );
 }
@@ -50,10 +52,15 @@ describe('a crashing stdio backend', () => {
     // crashAfter 0: the process dies on its first tool call; the long delay keeps it down meanwhile.
     const registry = track(stdioRegistry({ label: 'down', crashAfter: 0 }, { initial_delay: '30s', max_delay: '30s' }));
     await registry.start();
-    await expect(registry.callTool({ name: 'fx__whoami', arguments: {} })).rejects.toMatchObject({ codeName: 'BackendError' });
+    await expect(registry.callTool({ name: 'fx__whoami', arguments: {} })).rejects.toMatchObject({
+      codeName: 'BackendError',
+    });
     await waitFor('the replica to be marked down', () => replica(registry).state === 'down');
     const whileDown = registry.callTool({ name: 'fx__whoami', arguments: {} });
-    await expect(whileDown).rejects.toMatchObject({ codeName: 'BackendUnavailable', code: ErrorCode.BackendUnavailable });
+    await expect(whileDown).rejects.toMatchObject({
+      codeName: 'BackendUnavailable',
+      code: ErrorCode.BackendUnavailable,
+    });
     await expect(whileDown).rejects.not.toMatchObject({ code: ErrorCode.InvalidParams });
   });
 

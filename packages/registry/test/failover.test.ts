@@ -72,7 +72,11 @@ describe('failover between HTTP replicas', () => {
     // The first call to reach it gets 404 for the old session: it was never run, so it goes elsewhere.
     const answers = await repeat(30, 5, () => whoami(registry, 'web__whoami'));
     expect(answers).toHaveLength(30);
-    await waitFor('the replica to reconnect with a new session', () => replicaStates()[2] === 'up' && registry.status()[0]!.replicas[2]!.restarts > 0, 15_000);
+    await waitFor(
+      'the replica to reconnect with a new session',
+      () => replicaStates()[2] === 'up' && registry.status()[0]!.replicas[2]!.restarts > 0,
+      15_000,
+    );
     const after = await repeat(30, 5, () => whoami(registry, 'web__whoami'));
     expect(after.some((a) => a.label === 'c' && a.pid === fixtures[2]!.pid)).toBe(true);
   });

@@ -15,7 +15,10 @@ describe('Streamable HTTP and SSE backends', () => {
   const replica = (id: string) => registry.status().find((s) => s.id === id)!.replicas[0]!;
 
   beforeAll(async () => {
-    [stream, legacy] = await Promise.all([startHttpFixture({ transport: 'http', label: 'stream' }), startHttpFixture({ transport: 'sse', label: 'legacy' })]);
+    [stream, legacy] = await Promise.all([
+      startHttpFixture({ transport: 'http', label: 'stream' }),
+      startHttpFixture({ transport: 'sse', label: 'legacy' }),
+    ]);
     registry = new Registry(
       ConfigSchema.parse({
         servers: [
@@ -48,23 +51,31 @@ describe('Streamable HTTP and SSE backends', () => {
     expect((await whoami(registry, 'legacy__whoami')).label).toBe('legacy');
     const echoed = await registry.callTool({ name: 'legacy__echo', arguments: { message: 'over sse' } });
     expect(echoed).toEqual({ content: [{ type: 'text', text: 'over sse' }] });
-    const prompt = (await registry.getPrompt({ name: 'legacy__greet', arguments: { name: 'Ada' } })) as { messages: { content: { text: string } }[] };
+    const prompt = (await registry.getPrompt({ name: 'legacy__greet', arguments: { name: 'Ada' } })) as {
+      messages: { content: { text: string } }[];
+    };
     expect(prompt.messages[0]!.content.text).toBe('Hello Ada from legacy');
     // Both list the same URI; the first server in configuration order owns it.
-    const read = (await registry.routeByUri('resources/read', { uri: FIXTURE_RESOURCE_URI })) as { contents: { text: string }[] };
+    const read = (await registry.routeByUri('resources/read', { uri: FIXTURE_RESOURCE_URI })) as {
+      contents: { text: string }[];
+    };
     expect(read.contents[0]!.text).toBe('stream');
   });
 
   it('passes a backend’s own tool error through as a result, not as a gateway error', async () => {
     // An argument the tool rejects is the backend's answer to the client, and leaves the breaker alone.
-    const result = (await registry.callTool({ name: 'stream__echo', arguments: { message: 42 } })) as { isError?: boolean };
+    const result = (await registry.callTool({ name: 'stream__echo', arguments: { message: 42 } })) as {
+      isError?: boolean;
+    };
     expect(result.isError).toBe(true);
     expect(replica('stream').breaker).toBe('closed');
   });
 
   it('reports an SSE backend that died as unavailable, and reconnects when it is back', async () => {
     await legacy.kill();
-    await expect(registry.callTool({ name: 'legacy__whoami', arguments: {} })).rejects.toMatchObject({ code: ErrorCode.BackendUnavailable });
+    await expect(registry.callTool({ name: 'legacy__whoami', arguments: {} })).rejects.toMatchObject({
+      code: ErrorCode.BackendUnavailable,
+    });
     await waitFor('the SSE replica to be marked down', () => replica('legacy').state !== 'up');
     await legacy.restart();
     await waitFor('the SSE replica to reconnect', () => replica('legacy').state === 'up', 15_000);

@@ -47,7 +47,9 @@ describe('load balancing', () => {
     };
 
     beforeAll(async () => {
-      fixtures = await Promise.all(['one', 'two', 'three'].map((label) => startHttpFixture({ transport: 'http', label })));
+      fixtures = await Promise.all(
+        ['one', 'two', 'three'].map((label) => startHttpFixture({ transport: 'http', label })),
+      );
     }, 20_000);
     afterAll(async () => {
       await Promise.all(registries.map((r) => r.stop()));

@@ -11,7 +11,13 @@ describe('Registry with real stdio backends', () => {
   const config = ConfigSchema.parse({
     servers: [
       { id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'], replicas: 2 },
-      { id: 'broken', transport: 'stdio', command: '/nonexistent/binary', connect_timeout: '2s', restart: { initial_delay: '50ms', max_delay: '100ms' } },
+      {
+        id: 'broken',
+        transport: 'stdio',
+        command: '/nonexistent/binary',
+        connect_timeout: '2s',
+        restart: { initial_delay: '50ms', max_delay: '100ms' },
+      },
     ],
   });
   const registry = new Registry(config, { logger: silentLogger });
@@ -35,7 +41,10 @@ describe('Registry with real stdio backends', () => {
   });
 
   it('names an unknown tool in its error', async () => {
-    await expect(registry.callTool({ name: 'everything__nope' })).rejects.toMatchObject({ codeName: 'InvalidParams', message: 'Unknown tool: everything__nope' });
+    await expect(registry.callTool({ name: 'everything__nope' })).rejects.toMatchObject({
+      codeName: 'InvalidParams',
+      message: 'Unknown tool: everything__nope',
+    });
   });
 
   it('reports each replica and keeps serving while a backend is broken', () => {
@@ -47,11 +56,18 @@ describe('Registry with real stdio backends', () => {
   });
 
   it('answers InvalidParams for a URI no backend owns, even with its backends down', async () => {
-    const only = new Registry(ConfigSchema.parse({ servers: [{ id: 'down', transport: 'stdio', command: '/nonexistent/binary', connect_timeout: '1s' }] }), { logger: silentLogger });
+    const only = new Registry(
+      ConfigSchema.parse({
+        servers: [{ id: 'down', transport: 'stdio', command: '/nonexistent/binary', connect_timeout: '1s' }],
+      }),
+      { logger: silentLogger },
+    );
     await only.start();
     try {
       // Nothing is listed while it is down, so route through the backend directly.
-      await expect(only.routeByUri('resources/read', { uri: 'x://y' })).rejects.toMatchObject({ codeName: 'InvalidParams' });
+      await expect(only.routeByUri('resources/read', { uri: 'x://y' })).rejects.toMatchObject({
+        codeName: 'InvalidParams',
+      });
     } finally {
       await only.stop();
     }

@@ -18,7 +18,8 @@ function childrenWith(marker: string): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-      if (ppid === process.pid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) pids.push(Number(entry));
+      if (ppid === process.pid && state !== 'Z' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker))
+        pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
@@ -26,7 +27,12 @@ function childrenWith(marker: string): number[] {
   return pids;
 }
 
-const stdio = (id: string, label: string, extra: Record<string, unknown> = {}) => ({ id, transport: 'stdio', ...fixtureServerCommand({ label }), ...extra });
+const stdio = (id: string, label: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  transport: 'stdio',
+  ...fixtureServerCommand({ label }),
+  ...extra,
+});
 
 describe('Registry.stop()', () => {
   it('leaves no fixture process behind: running replicas and ones waiting to restart', async () => {
@@ -35,7 +41,12 @@ describe('Registry.stop()', () => {
         servers: [
           stdio('fx', 'stop-running', { replicas: 3 }),
           // Dies on its first call, then waits (long) to be restarted when stop() comes.
-          { id: 'crashy', transport: 'stdio', ...fixtureServerCommand({ label: 'stop-crashing', crashAfter: 0 }), restart: { initial_delay: '20s' } },
+          {
+            id: 'crashy',
+            transport: 'stdio',
+            ...fixtureServerCommand({ label: 'stop-crashing', crashAfter: 0 }),
+            restart: { initial_delay: '20s' },
+          },
         ],
       }),
       { logger: silentLogger },
@@ -46,21 +57,33 @@ describe('Registry.stop()', () => {
       for (let i = 0; i < 3; i++) pids.add((await whoami(registry, 'fx__whoami')).pid);
       expect(pids.size).toBe(3);
       for (const pid of pids) expect(processAlive(pid)).toBe(true);
-      await expect(registry.callTool({ name: 'crashy__whoami', arguments: {} })).rejects.toMatchObject({ codeName: 'BackendError' });
-      await waitFor('the crashed backend to wait for its restart', () => registry.status()[1]!.replicas[0]!.state === 'down');
+      await expect(registry.callTool({ name: 'crashy__whoami', arguments: {} })).rejects.toMatchObject({
+        codeName: 'BackendError',
+      });
+      await waitFor(
+        'the crashed backend to wait for its restart',
+        () => registry.status()[1]!.replicas[0]!.state === 'down',
+      );
 
       await registry.stop();
       for (const pid of pids) expect(processAlive(pid)).toBe(false);
       expect(childrenWith('stop-running')).toEqual([]);
       expect(childrenWith('stop-crashing')).toEqual([]);
-      expect(registry.status().flatMap((s) => s.replicas.map((r) => r.state))).toEqual(['stopped', 'stopped', 'stopped', 'stopped']);
+      expect(registry.status().flatMap((s) => s.replicas.map((r) => r.state))).toEqual([
+        'stopped',
+        'stopped',
+        'stopped',
+        'stopped',
+      ]);
     } finally {
       await registry.stop();
     }
   });
 
   it('ends replicas that were still starting when stop() was called', async () => {
-    const registry = new Registry(ConfigSchema.parse({ servers: [stdio('fx', 'stop-starting', { replicas: 2 })] }), { logger: silentLogger });
+    const registry = new Registry(ConfigSchema.parse({ servers: [stdio('fx', 'stop-starting', { replicas: 2 })] }), {
+      logger: silentLogger,
+    });
     const starting = registry.start();
     try {
       await waitFor('the processes to be spawned', () => childrenWith('stop-starting').length > 0);

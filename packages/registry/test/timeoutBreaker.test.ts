@@ -19,7 +19,12 @@ function hangingRegistry(replicas: number, resetTimeout: string): Registry {
           ...fixtureServerCommand({ label: 'hang' }),
           replicas,
           request_timeout: '200ms',
-          circuit_breaker: { volume_threshold: 3, error_threshold_percentage: 50, rolling_window: '30s', reset_timeout: resetTimeout },
+          circuit_breaker: {
+            volume_threshold: 3,
+            error_threshold_percentage: 50,
+            rolling_window: '30s',
+            reset_timeout: resetTimeout,
+          },
         },
       ],
       // Sticky routing sends every call of one session key to one replica, so only its breaker trips.
@@ -29,7 +34,8 @@ function hangingRegistry(replicas: number, resetTimeout: string): Registry {
   );
 }
 
-const hang = (registry: Registry, sessionKey?: string) => registry.callTool({ name: 'fx__hang', arguments: {} }, { sessionKey });
+const hang = (registry: Registry, sessionKey?: string) =>
+  registry.callTool({ name: 'fx__hang', arguments: {} }, { sessionKey });
 
 /**
  * Calls `hang` until a call is refused without being sent (bounded): returns the error codes seen.
@@ -38,8 +44,17 @@ const hang = (registry: Registry, sessionKey?: string) => registry.callTool({ na
  */
 async function hangUntilOpen(registry: Registry, sessionKey?: string): Promise<string[]> {
   const seen: string[] = [];
-  for (let i = 0; i < 10 && !seen.includes('CircuitOpen') && !registry.status()[0]!.replicas.some((r) => r.breaker === 'open'); i++) {
-    seen.push(await hang(registry, sessionKey).then(() => 'answered', (err: { codeName?: string }) => err.codeName ?? 'unknown'));
+  for (
+    let i = 0;
+    i < 10 && !seen.includes('CircuitOpen') && !registry.status()[0]!.replicas.some((r) => r.breaker === 'open');
+    i++
+  ) {
+    seen.push(
+      await hang(registry, sessionKey).then(
+        () => 'answered',
+        (err: { codeName?: string }) => err.codeName ?? 'unknown',
+      ),
+    );
   }
   return seen;
 }
@@ -59,7 +74,10 @@ describe('timeouts and circuit breakers', () => {
     expect(new Set(seen)).toEqual(new Set(['BackendTimeout']));
     expect(registry.status()[0]!.replicas[0]!.breaker).toBe('open');
     // Even a call that would succeed is refused while the breaker is open: the backend is failing.
-    await expect(registry.callTool({ name: 'fx__echo', arguments: { message: 'hi' } })).rejects.toMatchObject({ codeName: 'CircuitOpen', code: ErrorCode.CircuitOpen });
+    await expect(registry.callTool({ name: 'fx__echo', arguments: { message: 'hi' } })).rejects.toMatchObject({
+      codeName: 'CircuitOpen',
+      code: ErrorCode.CircuitOpen,
+    });
     // The process itself is fine: the breaker, not a disconnect, is what stops traffic.
     expect(registry.status()[0]!.replicas[0]!.state).toBe('up');
   });
@@ -82,7 +100,9 @@ describe('timeouts and circuit breakers', () => {
     // After reset_timeout the breaker lets calls try the replica again. Of a burst, one is the
     // trial call and the rest are refused by the breaker, so they must go to the other replica.
     await waitFor('the breaker to be half-open', () => breakers().includes('half-open'));
-    const burst = await Promise.all(Array.from({ length: 6 }, () => whoami(registry, 'fx__whoami', { sessionKey: key })));
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () => whoami(registry, 'fx__whoami', { sessionKey: key })),
+    );
     expect(burst).toHaveLength(6);
     await waitFor('the breaker to close after the trial call succeeded', () => breakers().every((b) => b === 'closed'));
     expect((await whoami(registry, 'fx__whoami', { sessionKey: key })).pid).toBe(stuck.pid);

@@ -36,7 +36,11 @@ export function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Sends `signal`, escalating to SIGKILL after `graceMs`, and resolves once the child is gone. */
-export async function endProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 3_000): Promise<void> {
+export async function endProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 3_000,
+): Promise<void> {
   if (!isRunning(child)) return;
   const done = exited(child);
   child.kill(signal);

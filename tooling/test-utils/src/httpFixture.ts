@@ -37,14 +37,22 @@ export interface HttpFixture {
 }
 
 async function launch(options: HttpFixtureOptions, port: number): Promise<{ child: ChildProcess; port: number }> {
-  const { command, args } = fixtureServerCommand({ transport: options.transport, label: options.label, port, crashAfter: options.crashAfter });
+  const { command, args } = fixtureServerCommand({
+    transport: options.transport,
+    label: options.label,
+    port,
+    crashAfter: options.crashAfter,
+  });
   const child = track(spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   try {
     const listening = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`HTTP fixture did not listen within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`HTTP fixture did not listen within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
         const match = /^LISTENING (\d+)$/.exec(line);

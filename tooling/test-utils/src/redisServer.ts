@@ -45,7 +45,12 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
-async function waitUntilAnswering(child: ChildProcess, port: number, timeoutMs: number, log: () => string): Promise<void> {
+async function waitUntilAnswering(
+  child: ChildProcess,
+  port: number,
+  timeoutMs: number,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`redis-server exited at start: ${log().trim()}`);
@@ -62,7 +67,18 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   // The free port may be taken between choosing and binding it; a few tries make that harmless.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ];
     const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let log = '';
     const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));

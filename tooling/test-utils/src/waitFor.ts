@@ -1,7 +1,11 @@
 /** Bounded polling for tests: a limit on how long to wait, never an assertion about speed. */
 
 /** Polls `check` every 50 ms until it returns true; fails after `timeoutMs` (generous: these are bounds, not timings). */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -42,7 +42,14 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   const app = express();
   app.disable('x-powered-by');
   const drain = new Drain();
-  const mcp = createMcpEndpoint({ config, registry, logger, metrics, drain, maxBodyBytes: config.server.max_body_size });
+  const mcp = createMcpEndpoint({
+    config,
+    registry,
+    logger,
+    metrics,
+    drain,
+    maxBodyBytes: config.server.max_body_size,
+  });
 
   // DNS-rebinding protection: loopback names always, plus the operator's allow-list.
   const check = dnsRebindingCheck(config.server);
@@ -50,7 +57,11 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
 
   app.get('/health', (_req, res) => {
     const servers = registry.status();
-    res.json({ status: 'ok', version: VERSION, servers: servers.map((s) => ({ id: s.id, up: s.up, enabled: s.enabled, replicas: s.replicas })) });
+    res.json({
+      status: 'ok',
+      version: VERSION,
+      servers: servers.map((s) => ({ id: s.id, up: s.up, enabled: s.enabled, replicas: s.replicas })),
+    });
   });
   app.get('/ready', (_req, res) => {
     // A draining replica is not ready, so a load balancer stops sending it new clients.
@@ -63,15 +74,25 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   // While shutting down, MCP requests get 503 ShuttingDown; health and metrics still answer.
   app.use(['/mcp', '/sse', '/messages'], drain.middleware);
   const json = express.json({ limit: config.server.max_body_size, type: () => true });
-  app.all('/mcp', guard, (req, res, next) => (req.method === 'POST' ? json(req, res, next) : next()), (req, res, next) => {
-    mcp.handle(req, res).catch(next);
-  });
+  app.all(
+    '/mcp',
+    guard,
+    (req, res, next) => (req.method === 'POST' ? json(req, res, next) : next()),
+    (req, res, next) => {
+      mcp.handle(req, res).catch(next);
+    },
+  );
   const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, guard });
 
   // Body errors become JSON-RPC errors with the status the spec asks for; nothing else leaks.
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
-    const answer = err.type === 'entity.too.large' ? bodyTooLarge(config.server.max_body_size) : err.type === 'entity.parse.failed' ? bodyNotJson() : undefined;
+    const answer =
+      err.type === 'entity.too.large'
+        ? bodyTooLarge(config.server.max_body_size)
+        : err.type === 'entity.parse.failed'
+          ? bodyNotJson()
+          : undefined;
     if (answer) {
       res.status(answer.status).json(answer.body);
     } else {
@@ -79,5 +100,12 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
       res.status(500).json(jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error'));
     }
   });
-  return { app, mcp, sse, drain, check, sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }) };
+  return {
+    app,
+    mcp,
+    sse,
+    drain,
+    check,
+    sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
+  };
 }

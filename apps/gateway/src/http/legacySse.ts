@@ -26,7 +26,8 @@ export interface LegacySse {
   close(): Promise<void>;
 }
 
-const sendError = (res: Response, status: number, code: ErrorCode, message: string) => res.status(status).json(jsonRpcError(undefined, code, message));
+const sendError = (res: Response, status: number, code: ErrorCode, message: string) =>
+  res.status(status).json(jsonRpcError(undefined, code, message));
 
 /** Mounts `GET /sse` and `POST /messages` on `app`; mount it before the app's error handler, which turns body errors into 400/413. */
 export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacySseOptions): LegacySse {
@@ -62,11 +63,18 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     (req, res) => {
       const transport = sessions.get(req.query.sessionId as string);
       // The stream may have closed while the body was read.
-      if (!transport) return void sendError(res, 404, ErrorCode.SessionNotFound, 'Session not found: open a new stream with GET /sse');
+      if (!transport)
+        return void sendError(
+          res,
+          404,
+          ErrorCode.SessionNotFound,
+          'Session not found: open a new stream with GET /sse',
+        );
       // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
       transport.handleMessage(req.body).then(
         () => res.status(202).end(),
-        () => sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: the body is not one JSON-RPC 2.0 message'),
+        () =>
+          sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: the body is not one JSON-RPC 2.0 message'),
       );
     },
   );

@@ -58,12 +58,25 @@ export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) 
  * and the stateless fast path of `/mcp` both call these. `completion/complete` is present only
  * when a backend offers completions (see `Registry.capabilities`).
  */
-export function createMethodTable({ config, registry, logger, metrics, drain }: McpServerDeps): Map<string, MethodHandler> {
+export function createMethodTable({
+  config,
+  registry,
+  logger,
+  metrics,
+  drain,
+}: McpServerDeps): Map<string, MethodHandler> {
   const size = config.routing.page_size;
 
   // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
   // and where every request is counted, timed and tracked for shutdown.
-  const guard = (method: string, work: (params: Record<string, unknown>, ctx: CallContext) => Record<string, unknown> | Promise<Record<string, unknown>>): MethodHandler =>
+  const guard =
+    (
+      method: string,
+      work: (
+        params: Record<string, unknown>,
+        ctx: CallContext,
+      ) => Record<string, unknown> | Promise<Record<string, unknown>>,
+    ): MethodHandler =>
     async (params, ctx) => {
       const started = process.hrtime.bigint();
       let status = 'ok';
@@ -73,7 +86,8 @@ export function createMethodTable({ config, registry, logger, metrics, drain }: 
         const error = toJsonRpcError(err);
         // A backend's own code outside our table is labelled 'Other' so the label set stays bounded.
         status = errorCodeName(error.code) ?? 'Other';
-        if (error.code === ErrorCode.InternalError) logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
+        if (error.code === ErrorCode.InternalError)
+          logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
         else logger.debug('request failed', { method, code: error.code, error: error.message });
         throw new ProtocolError(error.code, error.message, error.data);
       } finally {
@@ -93,9 +107,16 @@ export function createMethodTable({ config, registry, logger, metrics, drain }: 
     ['prompts/get', guard('prompts/get', (params, ctx) => registry.getPrompt(params, ctx))],
   ]);
   for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe']) {
-    table.set(method, guard(method, (params, ctx) => registry.routeByUri(method, params, ctx)));
+    table.set(
+      method,
+      guard(method, (params, ctx) => registry.routeByUri(method, params, ctx)),
+    );
   }
-  if (registry.capabilities().completions) table.set('completion/complete', guard('completion/complete', (params, ctx) => registry.complete(params, ctx)));
+  if (registry.capabilities().completions)
+    table.set(
+      'completion/complete',
+      guard('completion/complete', (params, ctx) => registry.complete(params, ctx)),
+    );
   return table;
 }
 
@@ -107,7 +128,11 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
   });
   for (const [method, handler] of createMethodTable(deps)) {
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
-    server.setRequestHandler(method as 'tools/call', (request, ctx) => handler((request.params ?? {}) as Record<string, unknown>, { sessionKey, signal: ctx.mcpReq.signal }) as never);
+    server.setRequestHandler(
+      method as 'tools/call',
+      (request, ctx) =>
+        handler((request.params ?? {}) as Record<string, unknown>, { sessionKey, signal: ctx.mcpReq.signal }) as never,
+    );
   }
   return server;
 }

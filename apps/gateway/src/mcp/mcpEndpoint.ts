@@ -10,8 +10,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { classifyInboundRequest, createMcpHandler, isInitializeRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
-import { ERROR_CODES, ErrorCode, MCP_HEADERS, SUPPORTED_PROTOCOL_VERSIONS, jsonRpcError, protocolGeneration } from '@only1mcp/mcp-types';
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  isInitializeRequest,
+  type McpHttpHandler,
+} from '@modelcontextprotocol/server';
+import {
+  ERROR_CODES,
+  ErrorCode,
+  MCP_HEADERS,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  jsonRpcError,
+  protocolGeneration,
+} from '@only1mcp/mcp-types';
 import type { Request, Response } from 'express';
 import { createMcpServer, createMethodTable, type McpServerDeps } from './createMcpServer';
 import { answerDirectly } from './statelessFastPath';
@@ -56,15 +68,18 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   // Sessions of clients that vanished without DELETE would otherwise live forever.
   const idleMs = deps.config.server.session_idle_timeout;
-  const reaper = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, session] of sessions) {
-      if (session.streams > 0 || session.lastSeen > cutoff) continue;
-      sessions.delete(id);
-      deps.logger.info('session closed: idle', { session: id, idleMs });
-      void session.transport.close().catch(() => undefined);
-    }
-  }, Math.max(1000, Math.min(60_000, idleMs / 4)));
+  const reaper = setInterval(
+    () => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, session] of sessions) {
+        if (session.streams > 0 || session.lastSeen > cutoff) continue;
+        sessions.delete(id);
+        deps.logger.info('session closed: idle', { session: id, idleMs });
+        void session.transport.close().catch(() => undefined);
+      }
+    },
+    Math.max(1000, Math.min(60_000, idleMs / 4)),
+  );
   reaper.unref();
 
   // The method table depends on what the backends offer (completions), so it is rebuilt when that changes.
@@ -77,7 +92,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.SessionNotFound, 'Session not found: initialize a new session')));
+    res.end(
+      JSON.stringify(jsonRpcError(undefined, ErrorCode.SessionNotFound, 'Session not found: initialize a new session')),
+    );
   };
 
   async function openSession(req: Request, res: Response): Promise<void> {
@@ -103,7 +120,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   async function stateless(req: Request, res: Response): Promise<void> {
     acceptJson(req);
-    const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
     const server = createMcpServer(deps);
     res.on('close', () => {
       void transport.close();
@@ -121,7 +141,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         res.writeHead(ERROR_CODES.UnsupportedProtocolVersion.httpStatus, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify(
-            jsonRpcError(undefined, ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: [...SUPPORTED_PROTOCOL_VERSIONS], requested: version }),
+            jsonRpcError(undefined, ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, {
+              supported: [...SUPPORTED_PROTOCOL_VERSIONS],
+              requested: version,
+            }),
           ),
         );
         return;
@@ -143,10 +166,15 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       if (req.method === 'POST' && isInitializeRequest(req.body)) return openSession(req, res);
       if (req.method !== 'POST') {
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(jsonRpcError(undefined, ErrorCode.InvalidRequest, `${req.method} /mcp needs an Mcp-Session-Id header`)));
+        res.end(
+          JSON.stringify(
+            jsonRpcError(undefined, ErrorCode.InvalidRequest, `${req.method} /mcp needs an Mcp-Session-Id header`),
+          ),
+        );
         return;
       }
-      const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      const header = (name: string) =>
+        typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
       const route = classifyInboundRequest({
         httpMethod: req.method,
         protocolVersionHeader: header(MCP_HEADERS.protocolVersion),

@@ -1,6 +1,10 @@
 import { SessionEventStore } from './sessionEventStore';
 
-const msg = (id: number) => ({ jsonrpc: '2.0' as const, method: 'notifications/progress', params: { progressToken: 't', progress: id } });
+const msg = (id: number) => ({
+  jsonrpc: '2.0' as const,
+  method: 'notifications/progress',
+  params: { progressToken: 't', progress: id },
+});
 
 async function replay(store: SessionEventStore, after: string) {
   const sent: [string, unknown][] = [];
@@ -32,6 +36,8 @@ describe('SessionEventStore', () => {
   });
 
   it('rejects an id it never issued', async () => {
-    await expect(new SessionEventStore().replayEventsAfter('garbage', { send: async () => undefined })).rejects.toThrow('Unknown event id');
+    await expect(new SessionEventStore().replayEventsAfter('garbage', { send: async () => undefined })).rejects.toThrow(
+      'Unknown event id',
+    );
   });
 });

@@ -41,11 +41,15 @@ export class SessionEventStore implements EventStore {
     return parseEventId(eventId)?.streamId;
   }
 
-  async replayEventsAfter(lastEventId: string, { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> }): Promise<string> {
+  async replayEventsAfter(
+    lastEventId: string,
+    { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<string> {
     const last = parseEventId(lastEventId);
     if (!last) throw new Error(`Unknown event id: ${lastEventId}`);
     for (const event of this.events) {
-      if (event.streamId === last.streamId && event.seq > last.seq) await send(`${event.streamId}.${event.seq}`, event.message);
+      if (event.streamId === last.streamId && event.seq > last.seq)
+        await send(`${event.streamId}.${event.seq}`, event.message);
     }
     return last.streamId;
   }

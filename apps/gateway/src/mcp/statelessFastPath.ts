@@ -17,7 +17,8 @@ interface DirectRequest {
   params: Record<string, unknown>;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The request, when `body` is one well-formed JSON-RPC request for a method in `table`. */
 function directRequest(body: unknown, table: ReadonlyMap<string, MethodHandler>): DirectRequest | undefined {

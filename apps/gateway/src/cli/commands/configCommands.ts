@@ -1,5 +1,5 @@
 /** `only1mcp config schema` and `only1mcp config generate --template NAME`. */
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TEMPLATE_NAMES, configJsonSchema, readTemplate } from '@only1mcp/config';
 import { reportError } from './reportError';

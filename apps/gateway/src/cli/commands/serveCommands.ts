@@ -8,13 +8,16 @@ import { reportError } from './reportError';
 
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('must be a whole number from 1 to 65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('must be a whole number from 1 to 65535');
   return port;
 }
 
 /** Configured sections this build validates but does not enforce yet (issue 6/8). */
 function unenforcedSections(config: Config): string[] {
-  return [config.auth ? 'auth' : undefined, config.rate_limit ? 'rate_limit' : undefined].filter((s) => s !== undefined);
+  return [config.auth ? 'auth' : undefined, config.rate_limit ? 'rate_limit' : undefined].filter(
+    (s) => s !== undefined,
+  );
 }
 
 /** Settings that validate but are not enforced yet: refuse to run rather than run unprotected. */
@@ -38,7 +41,10 @@ export function registerServeCommands(program: Command): void {
     .option('--port <port>', 'listen port (overrides server.port)', parsePort)
     .action(async (options: { config?: string; host?: string; port?: number }) => {
       try {
-        const { config, file } = loadConfig({ path: options.config, overrides: { server: { host: options.host, port: options.port } } });
+        const { config, file } = loadConfig({
+          path: options.config,
+          overrides: { server: { host: options.host, port: options.port } },
+        });
         refuseUnimplemented(config, file);
         const logger = createLogger(config.logging);
         const gateway = await startGateway(config, logger);
@@ -64,7 +70,8 @@ export function registerServeCommands(program: Command): void {
         const logger = createLogger(config.logging);
         // The only client is the local process that spawned us: there is no caller to authenticate or throttle.
         const ignored = unenforcedSections(config);
-        if (ignored.length > 0) logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
+        if (ignored.length > 0)
+          logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
         const gateway = await startStdioGateway(config, logger);
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
