@@ -64,6 +64,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const registry = (live.registry = new Registry(config, {
     logger,
     onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok),
+    onCatalogChanged: (changed) => live.app?.notifyListChanged(changed),
   }));
   await registry.start();
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));

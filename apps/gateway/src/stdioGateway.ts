@@ -10,7 +10,9 @@ import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/s
 import type { Config } from '@only1mcp/config';
 import { Registry, type Logger } from '@only1mcp/registry';
 import { Drain } from './drain';
+import type { Server } from '@modelcontextprotocol/server';
 import { createMcpServer } from './mcp/createMcpServer';
+import { sendListChanged } from './mcp/listChanged';
 
 /** The streams to speak MCP on; the process's own by default. */
 export interface StdioGatewayOptions {
@@ -33,7 +35,13 @@ export async function startStdioGateway(
   logger: Logger,
   { stdin = process.stdin, stdout = process.stdout }: StdioGatewayOptions = {},
 ): Promise<RunningStdioGateway> {
-  const registry = new Registry(config, { logger });
+  // serveStdio may build a throwaway server to answer a protocol probe; the last one built is the
+  // one serving the client, and list changes go to it (serveStdio routes them to either generation).
+  let serving: Server | undefined;
+  const registry = new Registry(config, {
+    logger,
+    onCatalogChanged: (changed) => serving && sendListChanged(serving, changed),
+  });
   // Backends start first so the client's first tools/list sees the whole catalogue; the client's
   // opening message waits in the pipe meanwhile.
   await registry.start();
@@ -41,7 +49,7 @@ export async function startStdioGateway(
   // One session per process: a stable key keeps consistent hashing sticky for this client.
   const sessionKey = randomUUID();
   const drain = new Drain();
-  const connection = serveStdio(() => createMcpServer({ config, registry, logger, drain }, sessionKey), {
+  const connection = serveStdio(() => (serving = createMcpServer({ config, registry, logger, drain }, sessionKey)), {
     transport,
     onerror: (error) => logger.debug('stdio connection error', { error: error.message }),
   });

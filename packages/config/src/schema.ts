@@ -223,11 +223,9 @@ export const BaseConfigSchema = z.strictObject({
         .array(
           z.strictObject({
             client_id: z.string().min(1),
-            key_hash: z
-              .string()
-              .regex(/^sha256:[0-9a-f]{64}$/, {
-                message: 'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)',
-              }),
+            key_hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, {
+              message: 'must be "sha256:" followed by 64 lower-case hex digits (only1mcp auth hash-key prints one)',
+            }),
             roles: z.array(z.string()).default([]),
           }),
         )

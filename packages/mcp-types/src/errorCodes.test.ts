@@ -34,6 +34,7 @@ describe('error codes', () => {
       'Forbidden',
       'SessionNotFound',
       'ShuttingDown',
+      'RequestCancelled',
     ] as const;
     const reserved = new Set([-32000, -32001, -32002, -32020, -32021, -32022, -32042]);
     for (const name of own) {

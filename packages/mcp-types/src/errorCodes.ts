@@ -27,6 +27,7 @@ export const ErrorCode = {
   Forbidden: -32033,
   SessionNotFound: -32040,
   ShuttingDown: -32050,
+  RequestCancelled: -32060,
 } as const;
 
 /** The name of an error code, e.g. `BackendTimeout`. */
@@ -175,6 +176,13 @@ export const ERROR_CODES: Record<ErrorCodeName, ErrorCodeInfo> = {
     httpStatus: 404,
     retryable: false,
     meaning: 'The Mcp-Session-Id is unknown or the session has ended; initialize again.',
+  },
+  RequestCancelled: {
+    code: ErrorCode.RequestCancelled,
+    fault: 'client',
+    httpStatus: 200,
+    retryable: false,
+    meaning: 'The client cancelled the request; the backend was told (notifications/cancelled). Clients normally never see it.',
   },
   ShuttingDown: {
     code: ErrorCode.ShuttingDown,

@@ -11,6 +11,7 @@ import {
   replicaTargets,
   type BackendConnection,
   type BackendConnectionEvents,
+  type BackendRequestOptions,
 } from './backendConnection';
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
 import type { Logger } from './logger';
@@ -56,6 +57,8 @@ export interface BackendCallOptions {
   /** Sticky key for `consistent_hash` (the client session). */
   sessionKey?: string;
   signal?: AbortSignal;
+  /** Receives the backend's progress notifications for this call. */
+  onProgress?: BackendRequestOptions['onProgress'];
 }
 
 type Call = (
@@ -135,7 +138,11 @@ export class Backend {
     const cb = this.config.circuit_breaker;
     const breaker = new CircuitBreaker<Parameters<Call>, Record<string, unknown>>(
       (method, params, options) =>
-        replica.connection.request(method, params, { timeoutMs: this.config.request_timeout, signal: options.signal }),
+        replica.connection.request(method, params, {
+          timeoutMs: this.config.request_timeout,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        }),
       {
         timeout: false, // the connection enforces request_timeout itself
         errorThresholdPercentage: cb.error_threshold_percentage,

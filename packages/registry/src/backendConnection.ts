@@ -16,6 +16,15 @@ export interface BackendRequestOptions {
   timeoutMs: number;
   /** Aborts the request (e.g. the client went away). */
   signal?: AbortSignal;
+  /** Receives the backend's progress notifications for this request (`request_timeout` restarts on each). */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** One progress notification, without its token (the caller maps it to its own client's token). */
+export interface Progress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 /** Events a connection reports. */

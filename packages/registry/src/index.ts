@@ -2,8 +2,8 @@
  * @only1mcp/registry: backend MCP servers behind one interface, and the aggregate over them.
  * Any new export here is public API.
  */
-export { Registry } from './registry';
-export type { RegistryOptions, ServerStatus } from './registry';
+export { Registry, changedLists } from './registry';
+export type { ChangedList, RegistryOptions, ServerStatus } from './registry';
 export { Backend, IDEMPOTENT_METHODS } from './backend';
 export type { BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
 export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';
@@ -11,6 +11,7 @@ export type {
   BackendConnection,
   BackendConnectionEvents,
   BackendRequestOptions,
+  Progress,
   ReplicaTarget,
 } from './backendConnection';
 export { createLoadBalancer } from './loadBalancer';

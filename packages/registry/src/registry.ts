@@ -11,10 +11,24 @@ import type { Logger } from './logger';
 /** Options for {@link Registry}. */
 export interface RegistryOptions {
   logger: Logger;
-  /** Called after the catalogue changed (a backend came up or said a list changed). */
-  onCatalogChanged?: () => void;
+  /** Called after the catalogue changed (a backend came up or said a list changed), with the lists that differ. */
+  onCatalogChanged?: (changed: ChangedList[]) => void;
   /** Called after each request routed to a backend settles (for metrics). */
   onBackendRequest?: (serverId: string, ok: boolean) => void;
+}
+
+/** A list clients are told about when it changes (`resources` covers resources and templates). */
+export type ChangedList = 'tools' | 'prompts' | 'resources';
+
+/** Which of the client-visible lists differ between two catalogues. */
+export function changedLists(before: Catalog, after: Catalog): ChangedList[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const changed: ChangedList[] = [];
+  if (!same(before.tools, after.tools)) changed.push('tools');
+  if (!same(before.prompts, after.prompts)) changed.push('prompts');
+  if (!same(before.resources, after.resources) || !same(before.resourceTemplates, after.resourceTemplates))
+    changed.push('resources');
+  return changed;
 }
 
 /** One backend's health for /health. */
@@ -34,6 +48,8 @@ export class Registry {
   private readonly lists = new Map<string, BackendLists>();
   private current: Catalog;
   private refreshes = new Map<string, Promise<void>>();
+  /** Backends whose lists changed again while being read. */
+  private readonly again = new Set<string>();
 
   constructor(
     private readonly config: Config,
@@ -66,10 +82,16 @@ export class Registry {
     return this.backends.find((b) => b.id === id);
   }
 
-  /** Re-reads one backend's lists (all pages) and rebuilds the catalogue. */
+  /**
+   * Re-reads one backend's lists (all pages) and rebuilds the catalogue. A change reported while a
+   * read is running may not be in what that read saw, so it queues exactly one more read.
+   */
   refresh(backend: Backend): Promise<void> {
     const running = this.refreshes.get(backend.id);
-    if (running) return running;
+    if (running) {
+      this.again.add(backend.id);
+      return running;
+    }
     const job = (async () => {
       try {
         const caps = backend.capabilities ?? {};
@@ -93,13 +115,16 @@ export class Registry {
             : [],
         };
         this.lists.set(backend.id, lists);
+        const before = this.current;
         this.current = this.rebuild();
-        this.options.onCatalogChanged?.();
+        const changed = changedLists(before, this.current);
+        if (changed.length > 0) this.options.onCatalogChanged?.(changed);
       } catch (err) {
         this.options.logger.warn('could not read backend lists', { server: backend.id, error: (err as Error).message });
       } finally {
         this.refreshes.delete(backend.id);
       }
+      if (this.again.delete(backend.id)) await this.refresh(backend);
     })();
     this.refreshes.set(backend.id, job);
     return job;

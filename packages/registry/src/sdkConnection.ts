@@ -30,8 +30,14 @@ export function connectionLost(err: unknown): boolean {
 }
 
 /** Maps an SDK failure to the gateway's error; a backend's JSON-RPC error passes through unchanged. */
-export function backendFailure(err: unknown, replicaId: string, method: string): unknown {
+export function backendFailure(err: unknown, replicaId: string, method: string, signal?: AbortSignal): unknown {
   const context = { replica: replicaId, method };
+  // The SDK rejects a cancelled request as a timeout; it is the client's choice, not the backend's fault.
+  if (signal?.aborted)
+    return new GatewayError('RequestCancelled', `Request ${method} was cancelled by the client`, {
+      cause: err,
+      context,
+    });
   const network = networkFailure(err);
   if (network !== undefined) {
     // A refused connection never carried the request; any other socket failure may have.
@@ -72,10 +78,11 @@ export function backendFailure(err: unknown, replicaId: string, method: string):
       context,
     });
   }
-  if (err instanceof Error && err.name === 'AbortError')
-    return new GatewayError('BackendError', `Request ${method} was cancelled`, { cause: err });
   return err;
 }
+
+/** The lists a backend can say changed. */
+type ListKind = 'tools' | 'prompts' | 'resources';
 
 /** A connected client and the requests still out on it. */
 interface Live {
@@ -108,13 +115,21 @@ export class SdkConnection implements BackendConnection {
   }
 
   async connect(timeoutMs: number): Promise<void> {
-    const client = new Client(GATEWAY_IMPLEMENTATION, { capabilities: {}, versionNegotiation: { mode: 'auto' } });
+    // List changes arrive as notifications from 2025-11-25 backends and on a `subscriptions/listen`
+    // stream from 2026-07-28 ones; the SDK handles both when these handlers are given, and only for
+    // the lists the backend says can change. The gateway re-reads the lists itself.
+    const changed = (kind: ListKind) => ({
+      autoRefresh: false,
+      debounceMs: 0,
+      onChanged: () => this.events.onListChanged?.(kind),
+    });
+    const client = new Client(GATEWAY_IMPLEMENTATION, {
+      capabilities: {},
+      versionNegotiation: { mode: 'auto' },
+      listChanged: { tools: changed('tools'), prompts: changed('prompts'), resources: changed('resources') },
+    });
     client.onerror = (err) =>
       this.logger.debug('backend protocol error', { replica: this.replicaId, error: err.message });
-    client.fallbackNotificationHandler = async (notification) => {
-      const match = /^notifications\/(tools|prompts|resources)\/list_changed$/.exec(notification.method);
-      if (match) this.events.onListChanged?.(match[1] as 'tools' | 'prompts' | 'resources');
-    };
     const transport = this.createTransport();
     this.starting = transport;
     try {
@@ -150,11 +165,13 @@ export class SdkConnection implements BackendConnection {
       return (await live.client.request(request as never, AnyResult, {
         timeout: options.timeoutMs,
         signal: options.signal,
+        // The SDK sends its own progress token to the backend and hands each notification here.
+        ...(options.onProgress ? { onprogress: options.onProgress, resetTimeoutOnProgress: true } : {}),
       })) as Record<string, unknown>;
     } catch (err) {
       // HTTP transports never report a dead server themselves; a failed request is how we learn it.
       if (connectionLost(err)) this.lose(live, (err as Error).message);
-      throw backendFailure(err, this.replicaId, method);
+      throw backendFailure(err, this.replicaId, method, options.signal);
     } finally {
       live.pending -= 1;
       if (live.retired && live.pending === 0) void live.client.close().catch(() => undefined);

@@ -6,7 +6,7 @@
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
 import type { GatewayMetrics } from '@only1mcp/metrics';
-import type { Logger, Registry } from '@only1mcp/registry';
+import type { ChangedList, Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
 import { bodyNotJson, bodyTooLarge } from './bodyErrors';
@@ -35,6 +35,8 @@ export interface GatewayApp {
   check: HeaderCheck;
   /** Open client sessions by front transport, for metrics and the admin API. */
   sessionCounts(): Record<string, number>;
+  /** Tells every connected HTTP client that lists changed. */
+  notifyListChanged(changed: readonly ChangedList[]): void;
 }
 
 /** Builds the gateway's Express app. */
@@ -107,5 +109,9 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     drain,
     check,
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
+    notifyListChanged: (changed) => {
+      mcp.notifyListChanged(changed);
+      sse.notifyListChanged(changed);
+    },
   };
 }

@@ -7,7 +7,10 @@
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
 import express, { type RequestHandler, type Response } from 'express';
+import type { Server } from '@modelcontextprotocol/server';
+import type { ChangedList } from '@only1mcp/registry';
 import { createMcpServer, type McpServerDeps } from '../mcp/createMcpServer';
+import { sendListChanged } from '../mcp/listChanged';
 
 /** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
 const MESSAGES_PATH = '/messages';
@@ -22,6 +25,8 @@ export interface LegacySseOptions extends McpServerDeps {
 export interface LegacySse {
   /** Open SSE streams. */
   readonly sessionCount: number;
+  /** Tells every SSE client that lists changed. */
+  notifyListChanged(changed: readonly ChangedList[]): void;
   /** Ends every stream and refuses new ones. */
   close(): Promise<void>;
 }
@@ -32,6 +37,8 @@ const sendError = (res: Response, status: number, code: ErrorCode, message: stri
 /** Mounts `GET /sse` and `POST /messages` on `app`; mount it before the app's error handler, which turns body errors into 400/413. */
 export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacySseOptions): LegacySse {
   const sessions = new Map<string, SSEServerTransport>();
+  // Each stream's server, to tell its client about list changes.
+  const servers = new Map<string, Server>();
   let closing = false;
   // Same limit as /mcp; any content type, because old clients are not all careful about it.
   const json = express.json({ limit: deps.config.server.max_body_size, type: () => true });
@@ -42,13 +49,14 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     const id = transport.sessionId;
     // The v1 transport calls onclose again from close(); only the first call does the work.
     transport.onclose = () => {
+      servers.delete(id);
       if (sessions.delete(id)) deps.logger.info('sse session closed', { session: id });
     };
     sessions.set(id, transport);
     // A v1 transport satisfies the v2 Transport interface as it is (start/send/close/on*): no adapter.
-    createMcpServer(deps, id)
-      .connect(transport)
-      .then(() => deps.logger.info('sse session opened', { session: id }), next);
+    const server = createMcpServer(deps, id);
+    servers.set(id, server);
+    server.connect(transport).then(() => deps.logger.info('sse session opened', { session: id }), next);
   });
 
   app.post(
@@ -83,10 +91,14 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     get sessionCount() {
       return sessions.size;
     },
+    notifyListChanged(changed) {
+      for (const server of servers.values()) sendListChanged(server, changed);
+    },
     async close() {
       closing = true;
       await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
       sessions.clear();
+      servers.clear();
     },
   };
 }

@@ -8,7 +8,8 @@ import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Drain } from '../drain';
-import { GATEWAY_IMPLEMENTATION, type Logger, type Registry } from '@only1mcp/registry';
+import { GATEWAY_IMPLEMENTATION, type Logger, type Progress, type Registry } from '@only1mcp/registry';
+import { forwardParams } from './forwardParams';
 
 /** Encodes a list offset as an opaque cursor. */
 export function encodeCursor(offset: number): string {
@@ -44,10 +45,11 @@ export interface McpServerDeps {
   drain?: Drain;
 }
 
-/** Context of one call: the session key (sticky routing) and the client's cancellation. */
+/** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
 export interface CallContext {
   sessionKey?: string;
   signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
@@ -128,11 +130,18 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
   });
   for (const [method, handler] of createMethodTable(deps)) {
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
-    server.setRequestHandler(
-      method as 'tools/call',
-      (request, ctx) =>
-        handler((request.params ?? {}) as Record<string, unknown>, { sessionKey, signal: ctx.mcpReq.signal }) as never,
-    );
+    server.setRequestHandler(method as 'tools/call', (request, ctx) => {
+      const { params, progressToken } = forwardParams(request.params as Record<string, unknown> | undefined);
+      // Backend progress goes back to this request of this client, under the client's own token.
+      const onProgress =
+        progressToken === undefined
+          ? undefined
+          : (progress: Progress) =>
+              void ctx.mcpReq
+                .notify({ method: 'notifications/progress', params: { ...progress, progressToken } })
+                .catch(() => undefined);
+      return handler(params, { sessionKey, signal: ctx.mcpReq.signal, onProgress }) as never;
+    });
   }
   return server;
 }

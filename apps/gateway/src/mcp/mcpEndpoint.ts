@@ -15,6 +15,7 @@ import {
   createMcpHandler,
   isInitializeRequest,
   type McpHttpHandler,
+  type Server,
 } from '@modelcontextprotocol/server';
 import {
   ERROR_CODES,
@@ -24,15 +25,18 @@ import {
   jsonRpcError,
   protocolGeneration,
 } from '@only1mcp/mcp-types';
+import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
 import { createMcpServer, createMethodTable, type McpServerDeps } from './createMcpServer';
 import { answerDirectly } from './statelessFastPath';
 import type { MethodHandler } from './createMcpServer';
+import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
 
 /** A 2025-11-25 session held by this replica. */
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
+  server: Server;
   lastSeen: number;
   /** Open GET streams: a client listening for notifications is not idle. */
   streams: number;
@@ -45,6 +49,8 @@ export interface McpEndpoint {
   answerDirectly(body: unknown, res: ServerResponse): boolean;
   /** Open 2025-11-25 sessions. */
   readonly sessionCount: number;
+  /** Tells every client of this endpoint that lists changed: sessions on their GET stream, current-protocol clients on their `subscriptions/listen` stream. */
+  notifyListChanged(changed: readonly ChangedList[]): void;
   close(): Promise<void>;
 }
 
@@ -98,11 +104,12 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   };
 
   async function openSession(req: Request, res: Response): Promise<void> {
+    const server = createMcpServer(deps, randomUUID());
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore: new SessionEventStore(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now(), streams: 0 });
+        sessions.set(id, { transport, server, lastSeen: Date.now(), streams: 0 });
         deps.logger.info('session opened', { session: id });
       },
       onsessionclosed: (id) => {
@@ -113,7 +120,6 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    const server = createMcpServer(deps, randomUUID());
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
   }
@@ -188,6 +194,15 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       return stateless(req, res);
     },
     answerDirectly: direct,
+    notifyListChanged(changed) {
+      for (const session of sessions.values()) sendListChanged(session.server, changed);
+      const notify = {
+        tools: () => modern.notify.toolsChanged(),
+        prompts: () => modern.notify.promptsChanged(),
+        resources: () => modern.notify.resourcesChanged(),
+      };
+      for (const list of changed) notify[list]();
+    },
     get sessionCount() {
       return sessions.size;
     },

@@ -10,6 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import { JSONRPC_VERSION, toJsonRpcError, type RequestId } from '@only1mcp/mcp-types';
 import type { MethodHandler } from './createMcpServer';
+import { forwardParams } from './forwardParams';
 
 interface DirectRequest {
   id: RequestId;
@@ -27,7 +28,8 @@ function directRequest(body: unknown, table: ReadonlyMap<string, MethodHandler>)
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isInteger(id))) return undefined;
   if (params !== undefined && !isObject(params)) return undefined;
   const handler = table.get(body.method);
-  return handler ? { id, handler, params: params ?? {} } : undefined;
+  // No progress on a plain JSON reply: the token is dropped with the rest of the client hop's _meta.
+  return handler ? { id, handler, params: forwardParams(params).params } : undefined;
 }
 
 /** Answers `body` directly when it qualifies; returns false (having written nothing) otherwise. */
