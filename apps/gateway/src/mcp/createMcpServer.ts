@@ -130,17 +130,26 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
   });
   for (const [method, handler] of createMethodTable(deps)) {
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
-    server.setRequestHandler(method as 'tools/call', (request, ctx) => {
+    server.setRequestHandler(method as 'tools/call', async (request, ctx) => {
       const { params, progressToken } = forwardParams(request.params as Record<string, unknown> | undefined);
-      // Backend progress goes back to this request of this client, under the client's own token.
+      // Backend progress goes back to this request of this client, under the client's own token,
+      // in order and before the result (a client drops progress that arrives after it).
+      let delivered: Promise<void> = Promise.resolve();
       const onProgress =
         progressToken === undefined
           ? undefined
-          : (progress: Progress) =>
-              void ctx.mcpReq
-                .notify({ method: 'notifications/progress', params: { ...progress, progressToken } })
-                .catch(() => undefined);
-      return handler(params, { sessionKey, signal: ctx.mcpReq.signal, onProgress }) as never;
+          : (progress: Progress) => {
+              const notification = {
+                method: 'notifications/progress' as const,
+                params: { ...progress, progressToken },
+              };
+              delivered = delivered.then(() => ctx.mcpReq.notify(notification)).catch(() => undefined);
+            };
+      try {
+        return (await handler(params, { sessionKey, signal: ctx.mcpReq.signal, onProgress })) as never;
+      } finally {
+        await delivered;
+      }
     });
   }
   return server;

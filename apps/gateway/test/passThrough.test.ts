@@ -1,0 +1,165 @@
+/**
+ * What crosses the gateway besides requests and results (issue 3/8), end to end with real
+ * processes and both SDK client generations: progress during a call, cancellation reaching the
+ * backend, and list_changed when a backend's tools change.
+ */
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ConfigSchema } from '@only1mcp/config';
+import { silentLogger } from '@only1mcp/registry';
+import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
+import { startGateway, type RunningGateway } from '../src';
+
+const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+
+let gateway: RunningGateway;
+let httpFixture: HttpFixture;
+
+beforeAll(async () => {
+  httpFixture = await startHttpFixture({ transport: 'http', label: 'remote' });
+  const parsed = ConfigSchema.parse({
+    servers: [
+      { id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'] },
+      { id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'local' }) },
+      { id: 'remote', transport: 'http', url: httpFixture.url },
+    ],
+  });
+  gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+}, 30_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await httpFixture?.stop();
+});
+
+// The fixture pauses after each notification, the last one included: SDK clients drop a progress
+// notification that reaches them in the same chunk as the result, whoever sends it.
+const PROGRESS = { name: 'fixture__progress', arguments: { steps: 4 } };
+
+async function v1(): Promise<ClientV1> {
+  const client = new ClientV1({ name: 'pass-through-v1', version: '1.0.0' });
+  await client.connect(new TransportV1(new URL(`${gateway.url}/mcp`)));
+  return client;
+}
+
+async function v2(): Promise<ClientV2> {
+  const client = new ClientV2({ name: 'pass-through-v2', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
+  await client.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+  expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+  return client;
+}
+
+async function cancellations(tool: string, client: ClientV1 | ClientV2): Promise<number> {
+  const result = (await client.callTool({ name: tool, arguments: {} })) as { content: { text: string }[] };
+  return (JSON.parse(result.content[0]!.text) as { cancelled: number }).cancelled;
+}
+
+describe('progress during a call', () => {
+  it('reaches an SDK v1 client (2025-11-25 session) under its own token, in order, before the result', async () => {
+    const client = await v1();
+    try {
+      const seen: { progress: number; total?: number; message?: string }[] = [];
+      const result = await client.callTool(PROGRESS, undefined, { onprogress: (p) => void seen.push(p) });
+      expect(result.content).toEqual([{ type: 'text', text: 'done 4' }]);
+      expect(seen).toEqual([1, 2, 3, 4].map((i) => ({ progress: i, total: 4, message: `step ${i} of 4` })));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('reaches an SDK v2 client (2026-07-28, stateless)', async () => {
+    const client = await v2();
+    try {
+      const seen: number[] = [];
+      await client.callTool(PROGRESS, { onprogress: (p) => void seen.push(p.progress) });
+      expect(seen).toEqual([1, 2, 3, 4]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('passes the reference server’s long-running-operation progress on', async () => {
+    const client = await v1();
+    try {
+      const seen: number[] = [];
+      const result = await client.callTool(
+        { name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 4 } },
+        undefined,
+        { onprogress: (p) => void seen.push(p.progress) },
+      );
+      expect(JSON.stringify(result.content)).toContain('Long running operation completed');
+      // Its last notification and its result leave it together; the client may drop that one.
+      expect(seen.slice(0, 3)).toEqual([1, 2, 3]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('cancellation', () => {
+  it.each([
+    ['stdio', 'fixture'],
+    ['Streamable HTTP', 'remote'],
+  ])('reaches a %s backend when an SDK v1 client cancels, and the backend stays healthy', async (_kind, server) => {
+    const client = await v1();
+    try {
+      const before = await cancellations(`${server}__cancellations`, client);
+      const controller = new AbortController();
+      const call = client.callTool({ name: `${server}__hang`, arguments: {} }, undefined, {
+        signal: controller.signal,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      controller.abort('user gave up');
+      await expect(call).rejects.toThrow();
+      await waitFor(
+        'the backend to see the cancellation',
+        async () => (await cancellations(`${server}__cancellations`, client)) > before,
+      );
+      const status = gateway.registry.status().find((s) => s.id === server)!;
+      expect(status.replicas[0]!.breaker).toBe('closed');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('list_changed', () => {
+  it('tells a session on its GET stream and a current-protocol client on subscriptions/listen when a backend adds a tool', async () => {
+    const session = await v1();
+    const sessionHeard = new Promise<void>((resolve) =>
+      session.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()),
+    );
+    const modern = new ClientV2(
+      { name: 'listen-v2', version: '2.0.0' },
+      {
+        versionNegotiation: { mode: 'auto' },
+        listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => modernHeard.resolve() } },
+      },
+    );
+    const modernHeard = deferred();
+    await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+    try {
+      // Give the SDK clients a moment to open their streams (GET, subscriptions/listen).
+      await new Promise((r) => setTimeout(r, 500));
+      await session.callTool({ name: 'fixture__add-tool', arguments: { name: 'fresh' } });
+      await sessionHeard;
+      await modernHeard.promise;
+      const { tools } = await session.listTools();
+      expect(tools.map((t) => t.name)).toContain('fixture__fresh');
+      expect(await session.callTool({ name: 'fixture__fresh', arguments: {} })).toMatchObject({
+        content: [{ text: 'added fresh' }],
+      });
+    } finally {
+      await session.close();
+      await modern.close();
+    }
+  });
+});
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
