@@ -65,6 +65,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     logger,
     onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok),
     onCatalogChanged: (changed) => live.app?.notifyListChanged(changed),
+    onResourceUpdated: (uri) => live.app?.resourceUpdated(uri),
   }));
   await registry.start();
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));

@@ -13,6 +13,7 @@ import { Drain } from './drain';
 import type { Server } from '@modelcontextprotocol/server';
 import { createMcpServer } from './mcp/createMcpServer';
 import { sendListChanged } from './mcp/listChanged';
+import { ResourceSubscriptions } from './mcp/resourceSubscriptions';
 
 /** The streams to speak MCP on; the process's own by default. */
 export interface StdioGatewayOptions {
@@ -38,9 +39,11 @@ export async function startStdioGateway(
   // serveStdio may build a throwaway server to answer a protocol probe; the last one built is the
   // one serving the client, and list changes go to it (serveStdio routes them to either generation).
   let serving: Server | undefined;
+  const live: { subscriptions?: ResourceSubscriptions } = {};
   const registry = new Registry(config, {
     logger,
     onCatalogChanged: (changed) => serving && sendListChanged(serving, changed),
+    onResourceUpdated: (uri) => live.subscriptions?.updated(uri),
   });
   // Backends start first so the client's first tools/list sees the whole catalogue; the client's
   // opening message waits in the pipe meanwhile.
@@ -49,10 +52,14 @@ export async function startStdioGateway(
   // One session per process: a stable key keeps consistent hashing sticky for this client.
   const sessionKey = randomUUID();
   const drain = new Drain();
-  const connection = serveStdio(() => (serving = createMcpServer({ config, registry, logger, drain }, sessionKey)), {
-    transport,
-    onerror: (error) => logger.debug('stdio connection error', { error: error.message }),
-  });
+  const subscriptions = (live.subscriptions = new ResourceSubscriptions(registry, logger));
+  const connection = serveStdio(
+    () => (serving = createMcpServer({ config, registry, logger, drain, subscriptions }, sessionKey)),
+    {
+      transport,
+      onerror: (error) => logger.debug('stdio connection error', { error: error.message }),
+    },
+  );
 
   let stopping: Promise<void> | undefined;
   let markStopped = () => {};

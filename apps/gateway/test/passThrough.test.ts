@@ -6,7 +6,10 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ResourceUpdatedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
@@ -154,6 +157,48 @@ describe('list_changed', () => {
     } finally {
       await session.close();
       await modern.close();
+    }
+  });
+});
+
+describe('resource subscriptions', () => {
+  const URI = 'fixture://info';
+
+  async function backendSubscriptions(client: ClientV1): Promise<string[]> {
+    const result = (await client.callTool({ name: 'fixture__subscriptions', arguments: {} })) as {
+      content: { text: string }[];
+    };
+    return (JSON.parse(result.content[0]!.text) as { subscribed: string[] }).subscribed;
+  }
+
+  it('delivers an update only to the sessions subscribed to that URI, and releases the backend after the last one', async () => {
+    const [a, b, c] = await Promise.all([v1(), v1(), v1()]);
+    const heard = { a: [] as string[], b: [] as string[], c: [] as string[] };
+    a.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void heard.a.push(n.params.uri));
+    b.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void heard.b.push(n.params.uri));
+    c.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void heard.c.push(n.params.uri));
+    try {
+      expect(a.getServerCapabilities()?.resources).toMatchObject({ subscribe: true });
+      await a.subscribeResource({ uri: URI });
+      await b.subscribeResource({ uri: URI });
+      expect(await backendSubscriptions(a)).toEqual([URI]);
+      // Give the SDK clients a moment to open their GET streams, where updates travel.
+      await new Promise((r) => setTimeout(r, 500));
+
+      await c.callTool({ name: 'fixture__touch', arguments: { uri: URI } });
+      await waitFor('both subscribers to hear the update', () => heard.a.length === 1 && heard.b.length === 1);
+      expect(heard).toEqual({ a: [URI], b: [URI], c: [] });
+
+      await a.unsubscribeResource({ uri: URI });
+      expect(await backendSubscriptions(a)).toEqual([URI]); // b still holds it
+      // b's session ends without unsubscribing: its subscription goes with it.
+      await (b.transport as TransportV1).terminateSession();
+      await waitFor(
+        'the backend subscription to be released',
+        async () => (await backendSubscriptions(a)).length === 0,
+      );
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
     }
   });
 });

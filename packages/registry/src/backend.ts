@@ -48,6 +48,7 @@ export interface BackendOptions {
   /** Notified when a replica comes up, so the catalogue can be (re)read. */
   onReplicaUp?: (backend: Backend) => void;
   onListChanged?: BackendConnectionEvents['onListChanged'];
+  onResourceUpdated?: BackendConnectionEvents['onResourceUpdated'];
   /** Injected for tests: how connections are made. */
   connect?: typeof createBackendConnection;
 }
@@ -128,6 +129,7 @@ export class Backend {
       replica.connection = connect(id, target, options.logger, {
         onClose: (reason) => this.replicaLost(replica, reason),
         onListChanged: options.onListChanged,
+        onResourceUpdated: options.onResourceUpdated,
       });
       replica.breaker = this.createBreaker(replica);
       return replica;

@@ -33,6 +33,8 @@ export interface BackendConnectionEvents {
   onClose?: (reason: string) => void;
   /** The backend said one of its lists changed (`notifications/<kind>/list_changed`). */
   onListChanged?: (kind: 'tools' | 'prompts' | 'resources') => void;
+  /** The backend said a resource changed (`notifications/resources/updated`, sent to subscribers). */
+  onResourceUpdated?: (uri: string) => void;
 }
 
 /** One connection to one backend replica. */

@@ -13,6 +13,8 @@ export interface RegistryOptions {
   logger: Logger;
   /** Called after the catalogue changed (a backend came up or said a list changed), with the lists that differ. */
   onCatalogChanged?: (changed: ChangedList[]) => void;
+  /** Called when a backend says a subscribed resource changed. */
+  onResourceUpdated?: (uri: string) => void;
   /** Called after each request routed to a backend settles (for metrics). */
   onBackendRequest?: (serverId: string, ok: boolean) => void;
 }
@@ -62,6 +64,7 @@ export class Registry {
           logger: options.logger,
           onReplicaUp: (backend) => void this.refresh(backend),
           onListChanged: () => void this.refresh(this.backend(server.id)!),
+          onResourceUpdated: (uri) => options.onResourceUpdated?.(uri),
         }),
     );
     this.current = this.rebuild();
@@ -146,15 +149,16 @@ export class Registry {
    * What the gateway advertises: the union of what its backends offer, for what it routes. The
    * lists are always declared, with `listChanged`, because backends may connect, change or drop
    * during a client's session and the client must hear of it; `completions` when any backend
-   * that is up offers it. (Resource subscriptions and logging are declared once their
-   * notifications are passed through: issue 3/8.)
+   * that is up offers it; `resources.subscribe` when one that is up accepts subscriptions.
    */
   capabilities(): ServerCapabilities {
-    const completions = this.backends.some((b) => b.isUp && b.capabilities?.completions !== undefined);
+    const up = this.backends.filter((b) => b.isUp);
+    const completions = up.some((b) => b.capabilities?.completions !== undefined);
+    const subscribe = up.some((b) => b.capabilities?.resources?.subscribe === true);
     return {
       tools: { listChanged: true },
       prompts: { listChanged: true },
-      resources: { listChanged: true },
+      resources: { listChanged: true, ...(subscribe ? { subscribe: true } : {}) },
       ...(completions ? { completions: {} } : {}),
     };
   }

@@ -128,6 +128,9 @@ export class SdkConnection implements BackendConnection {
       versionNegotiation: { mode: 'auto' },
       listChanged: { tools: changed('tools'), prompts: changed('prompts'), resources: changed('resources') },
     });
+    client.setNotificationHandler('notifications/resources/updated', (notification) =>
+      this.events.onResourceUpdated?.(notification.params.uri),
+    );
     client.onerror = (err) =>
       this.logger.debug('backend protocol error', { replica: this.replicaId, error: err.message });
     const transport = this.createTransport();

@@ -14,6 +14,7 @@ import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsReb
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
 import { Drain } from '../drain';
+import { ResourceSubscriptions } from '../mcp/resourceSubscriptions';
 import { VERSION } from '../version';
 
 /** What the app is built from. */
@@ -37,6 +38,8 @@ export interface GatewayApp {
   sessionCounts(): Record<string, number>;
   /** Tells every connected HTTP client that lists changed. */
   notifyListChanged(changed: readonly ChangedList[]): void;
+  /** Delivers a backend's resource update to the clients subscribed to it. */
+  resourceUpdated(uri: string): void;
 }
 
 /** Builds the gateway's Express app. */
@@ -44,12 +47,14 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   const app = express();
   app.disable('x-powered-by');
   const drain = new Drain();
+  const subscriptions = new ResourceSubscriptions(registry, logger);
   const mcp = createMcpEndpoint({
     config,
     registry,
     logger,
     metrics,
     drain,
+    subscriptions,
     maxBodyBytes: config.server.max_body_size,
   });
 
@@ -84,7 +89,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
       mcp.handle(req, res).catch(next);
     },
   );
-  const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, guard });
+  const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, subscriptions, guard });
 
   // Body errors become JSON-RPC errors with the status the spec asks for; nothing else leaks.
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
@@ -109,6 +114,10 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     drain,
     check,
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
+    resourceUpdated: (uri) => {
+      subscriptions.updated(uri);
+      mcp.notifyResourceUpdated(uri);
+    },
     notifyListChanged: (changed) => {
       mcp.notifyListChanged(changed);
       sse.notifyListChanged(changed);

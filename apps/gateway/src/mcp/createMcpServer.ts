@@ -10,6 +10,7 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Drain } from '../drain';
 import { GATEWAY_IMPLEMENTATION, type Logger, type Progress, type Registry } from '@only1mcp/registry';
 import { forwardParams } from './forwardParams';
+import type { ResourceSubscriptions } from './resourceSubscriptions';
 
 /** Encodes a list offset as an opaque cursor. */
 export function encodeCursor(offset: number): string {
@@ -43,6 +44,8 @@ export interface McpServerDeps {
   metrics?: GatewayMetrics;
   /** Counts calls in flight so shutdown can wait for them. */
   drain?: Drain;
+  /** Resource subscriptions of this process's sessions; without it, `resources/subscribe` is not offered. */
+  subscriptions?: ResourceSubscriptions;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
@@ -58,15 +61,13 @@ export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) 
 /**
  * The methods the gateway answers itself or routes, written once: the SDK Server (every front)
  * and the stateless fast path of `/mcp` both call these. `completion/complete` is present only
- * when a backend offers completions (see `Registry.capabilities`).
+ * when a backend offers completions (see `Registry.capabilities`); `resources/subscribe` and
+ * `unsubscribe` only for a session's server (`client`), which receives the updates.
  */
-export function createMethodTable({
-  config,
-  registry,
-  logger,
-  metrics,
-  drain,
-}: McpServerDeps): Map<string, MethodHandler> {
+export function createMethodTable(
+  { config, registry, logger, metrics, drain, subscriptions }: McpServerDeps,
+  client?: Server,
+): Map<string, MethodHandler> {
   const size = config.routing.page_size;
 
   // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
@@ -108,10 +109,23 @@ export function createMethodTable({
     ['tools/call', guard('tools/call', (params, ctx) => registry.callTool(params, ctx))],
     ['prompts/get', guard('prompts/get', (params, ctx) => registry.getPrompt(params, ctx))],
   ]);
-  for (const method of ['resources/read', 'resources/subscribe', 'resources/unsubscribe']) {
+  table.set(
+    'resources/read',
+    guard('resources/read', (params, ctx) => registry.routeByUri('resources/read', params, ctx)),
+  );
+  // Subscriptions need a client that stays connected to hear of updates: a session.
+  if (client && subscriptions) {
+    const uriOf = (params: Record<string, unknown>) => {
+      if (typeof params.uri !== 'string') throw new GatewayError('InvalidParams', 'resources/subscribe needs a "uri"');
+      return params.uri;
+    };
     table.set(
-      method,
-      guard(method, (params, ctx) => registry.routeByUri(method, params, ctx)),
+      'resources/subscribe',
+      guard('resources/subscribe', (params, ctx) => subscriptions.subscribe(uriOf(params), client, ctx)),
+    );
+    table.set(
+      'resources/unsubscribe',
+      guard('resources/unsubscribe', (params, ctx) => subscriptions.unsubscribe(uriOf(params), client, ctx)),
     );
   }
   if (registry.capabilities().completions)
@@ -128,7 +142,10 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
     capabilities: deps.registry.capabilities(),
     instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
   });
-  for (const [method, handler] of createMethodTable(deps)) {
+  // A session's server is a subscriber; when it closes, its subscriptions go with it.
+  const client = sessionKey !== undefined && deps.subscriptions ? server : undefined;
+  if (client) server.onclose = () => deps.subscriptions?.dropClient(client);
+  for (const [method, handler] of createMethodTable(deps, client)) {
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
     server.setRequestHandler(method as 'tools/call', async (request, ctx) => {
       const { params, progressToken } = forwardParams(request.params as Record<string, unknown> | undefined);

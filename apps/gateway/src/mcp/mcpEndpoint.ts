@@ -51,6 +51,8 @@ export interface McpEndpoint {
   readonly sessionCount: number;
   /** Tells every client of this endpoint that lists changed: sessions on their GET stream, current-protocol clients on their `subscriptions/listen` stream. */
   notifyListChanged(changed: readonly ChangedList[]): void;
+  /** Tells current-protocol clients listening for `uri` (their `subscriptions/listen` filter) that it changed. */
+  notifyResourceUpdated(uri: string): void;
   close(): Promise<void>;
 }
 
@@ -194,6 +196,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       return stateless(req, res);
     },
     answerDirectly: direct,
+    notifyResourceUpdated(uri) {
+      modern.notify.resourceUpdated(uri);
+    },
     notifyListChanged(changed) {
       for (const session of sessions.values()) sendListChanged(session.server, changed);
       const notify = {
