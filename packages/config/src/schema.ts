@@ -52,6 +52,24 @@ const backendTuning = {
   connect_timeout: duration('10s'),
   /** How long one request to this backend may take. */
   request_timeout: duration('60s'),
+  /**
+   * How client sessions share this backend. `shared`: one connection per replica for everyone.
+   * `per_session`: each 2025-11-25 client session (HTTP, SSE, stdio) gets its own connection
+   * (its own process, for stdio), opened on its first call and closed with the session or when
+   * idle, so the backend's sampling, elicitation and roots requests and its log messages reach
+   * exactly the client whose call caused them.
+   */
+  connection: z
+    .strictObject({
+      mode: z.enum(['shared', 'per_session']).default('shared').meta({
+        description:
+          'shared: one connection per replica; per_session: one per client session (server-to-client requests reach the right client).',
+      }),
+      idle_timeout: duration('5m').meta({
+        description: 'per_session: a session connection unused this long is closed.',
+      }),
+    })
+    .prefault({}),
   /** Circuit breaker per replica (opossum). */
   circuit_breaker: z
     .strictObject({

@@ -182,7 +182,8 @@ export const ERROR_CODES: Record<ErrorCodeName, ErrorCodeInfo> = {
     fault: 'client',
     httpStatus: 200,
     retryable: false,
-    meaning: 'The client cancelled the request; the backend was told (notifications/cancelled). Clients normally never see it.',
+    meaning:
+      'The client cancelled the request; the backend was told (notifications/cancelled). Clients normally never see it.',
   },
   ShuttingDown: {
     code: ErrorCode.ShuttingDown,

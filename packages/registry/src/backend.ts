@@ -14,6 +14,7 @@ import {
   type BackendRequestOptions,
 } from './backendConnection';
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
+import { SessionConnections, type CallingSession } from './sessionConnections';
 import type { Logger } from './logger';
 
 /** Methods that may be sent again on another replica after a failure. */
@@ -49,6 +50,7 @@ export interface BackendOptions {
   onReplicaUp?: (backend: Backend) => void;
   onListChanged?: BackendConnectionEvents['onListChanged'];
   onResourceUpdated?: BackendConnectionEvents['onResourceUpdated'];
+  onLog?: BackendConnectionEvents['onLog'];
   /** Injected for tests: how connections are made. */
   connect?: typeof createBackendConnection;
 }
@@ -60,6 +62,8 @@ export interface BackendCallOptions {
   signal?: AbortSignal;
   /** Receives the backend's progress notifications for this call. */
   onProgress?: BackendRequestOptions['onProgress'];
+  /** The client session making the call; a `per_session` backend serves it on the session's own connection. */
+  session?: CallingSession;
 }
 
 type Call = (
@@ -115,6 +119,8 @@ export class Backend {
   private readonly replicas: Replica[];
   private readonly balancer: LoadBalancer;
   private stopped = false;
+  /** Connections of client sessions, in `per_session` mode. */
+  private readonly sessions?: SessionConnections;
 
   constructor(
     readonly config: ServerConfig,
@@ -123,6 +129,8 @@ export class Backend {
     this.id = config.id;
     this.balancer = createLoadBalancer(options.algorithm);
     const connect = options.connect ?? createBackendConnection;
+    if (config.connection.mode === 'per_session')
+      this.sessions = new SessionConnections(config, options.logger, connect);
     this.replicas = replicaTargets(config).map(({ target, weight }, index) => {
       const id = `${config.id}#${index}`;
       const replica = { index, id, weight, state: 'down', inFlight: 0, restarts: 0, failuresInARow: 0 } as Replica;
@@ -130,6 +138,7 @@ export class Backend {
         onClose: (reason) => this.replicaLost(replica, reason),
         onListChanged: options.onListChanged,
         onResourceUpdated: options.onResourceUpdated,
+        onLog: options.onLog,
       });
       replica.breaker = this.createBreaker(replica);
       return replica;
@@ -254,6 +263,16 @@ export class Backend {
     params: Record<string, unknown> | undefined,
     options: BackendCallOptions = {},
   ): Promise<Record<string, unknown>> {
+    if (this.sessions && options.session) {
+      if (!this.config.enabled || this.stopped)
+        throw new GatewayError('BackendUnavailable', `Backend ${this.id} is stopped`);
+      const { session, signal, onProgress } = options;
+      return this.sessions.request(session, method, params, {
+        timeoutMs: this.config.request_timeout,
+        signal,
+        onProgress,
+      });
+    }
     const tried = new Set<number>();
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -306,8 +325,19 @@ export class Backend {
   }
 
   /** Stops reconnecting and closes every replica (ending stdio processes). */
+  /** Closes the connection a client session had of its own (`per_session` mode). */
+  async releaseSession(key: string): Promise<void> {
+    await this.sessions?.release(key);
+  }
+
+  /** Open per-session connections. */
+  get sessionConnections(): number {
+    return this.sessions?.size ?? 0;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.sessions?.close();
     await Promise.all(
       this.replicas.map(async (r) => {
         if (r.timer) clearTimeout(r.timer);

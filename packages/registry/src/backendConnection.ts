@@ -6,7 +6,7 @@ import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } fro
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { ServerConfig } from '@only1mcp/config';
-import type { ServerCapabilities } from '@only1mcp/mcp-types';
+import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types';
 import type { Logger } from './logger';
 import { SdkConnection } from './sdkConnection';
 
@@ -35,6 +35,27 @@ export interface BackendConnectionEvents {
   onListChanged?: (kind: 'tools' | 'prompts' | 'resources') => void;
   /** The backend said a resource changed (`notifications/resources/updated`, sent to subscribers). */
   onResourceUpdated?: (uri: string) => void;
+  /** The backend sent a log message (`notifications/message`). */
+  onLog?: (params: Record<string, unknown>) => void;
+  /**
+   * Answers the backend's requests to the client (`sampling/createMessage`, `elicitation/create`,
+   * `roots/list`). Only a connection that belongs to one client session has it: on a shared
+   * connection nothing tells which client such a request is for.
+   */
+  client?: SessionClient;
+}
+
+/** The client session a per-session connection acts for. */
+export interface SessionClient {
+  /** What the client declared it can do; the connection declares the same to the backend. */
+  capabilities: ClientCapabilities;
+  /** Forwards a backend's request to the client and resolves with the client's answer. */
+  request(
+    method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list',
+    params: Record<string, unknown> | undefined,
+  ): Promise<Record<string, unknown>>;
+  /** Forwards a backend's log message to the client. */
+  log?(params: Record<string, unknown>): void;
 }
 
 /** One connection to one backend replica. */

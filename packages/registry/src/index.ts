@@ -13,7 +13,10 @@ export type {
   BackendRequestOptions,
   Progress,
   ReplicaTarget,
+  SessionClient,
 } from './backendConnection';
+export { SessionConnections } from './sessionConnections';
+export type { CallingSession } from './sessionConnections';
 export { createLoadBalancer } from './loadBalancer';
 export type { Candidate, LoadBalancer } from './loadBalancer';
 export { buildCatalog, publicName, templatePattern } from './catalog';

@@ -13,6 +13,8 @@ export interface RegistryOptions {
   logger: Logger;
   /** Called after the catalogue changed (a backend came up or said a list changed), with the lists that differ. */
   onCatalogChanged?: (changed: ChangedList[]) => void;
+  /** Called with a log message from a shared backend connection (not attributable to one client). */
+  onLog?: (serverId: string, params: Record<string, unknown>) => void;
   /** Called when a backend says a subscribed resource changed. */
   onResourceUpdated?: (uri: string) => void;
   /** Called after each request routed to a backend settles (for metrics). */
@@ -40,6 +42,8 @@ export interface ServerStatus {
   enabled: boolean;
   up: boolean;
   replicas: ReplicaStatus[];
+  /** Open connections of client sessions (`connection.mode: per_session`). */
+  sessionConnections: number;
 }
 
 const EMPTY_LISTS: BackendLists = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
@@ -65,6 +69,7 @@ export class Registry {
           onReplicaUp: (backend) => void this.refresh(backend),
           onListChanged: () => void this.refresh(this.backend(server.id)!),
           onResourceUpdated: (uri) => options.onResourceUpdated?.(uri),
+          onLog: (params) => options.onLog?.(server.id, params),
         }),
     );
     this.current = this.rebuild();
@@ -149,17 +154,20 @@ export class Registry {
    * What the gateway advertises: the union of what its backends offer, for what it routes. The
    * lists are always declared, with `listChanged`, because backends may connect, change or drop
    * during a client's session and the client must hear of it; `completions` when any backend
-   * that is up offers it; `resources.subscribe` when one that is up accepts subscriptions.
+   * that is up offers it; `resources.subscribe` when one that is up accepts subscriptions;
+   * `logging` when one that is up logs (its messages reach clients through per-session connections).
    */
   capabilities(): ServerCapabilities {
     const up = this.backends.filter((b) => b.isUp);
     const completions = up.some((b) => b.capabilities?.completions !== undefined);
     const subscribe = up.some((b) => b.capabilities?.resources?.subscribe === true);
+    const logging = up.some((b) => b.capabilities?.logging !== undefined);
     return {
       tools: { listChanged: true },
       prompts: { listChanged: true },
       resources: { listChanged: true, ...(subscribe ? { subscribe: true } : {}) },
       ...(completions ? { completions: {} } : {}),
+      ...(logging ? { logging: {} } : {}),
     };
   }
 
@@ -258,6 +266,11 @@ export class Registry {
     );
   }
 
+  /** Closes every connection a client session had of its own (the session ended). */
+  async releaseSession(key: string): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.releaseSession(key)));
+  }
+
   /** Health of every backend. */
   status(): ServerStatus[] {
     return this.backends.map((b) => ({
@@ -266,6 +279,7 @@ export class Registry {
       enabled: b.config.enabled,
       up: b.isUp,
       replicas: b.status(),
+      sessionConnections: b.sessionConnections,
     }));
   }
 

@@ -81,6 +81,11 @@ export function backendFailure(err: unknown, replicaId: string, method: string, 
   return err;
 }
 
+/** The listed keys of `object` that are set. */
+function pick<T extends object, K extends keyof T>(object: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.filter((k) => object[k] !== undefined).map((k) => [k, object[k]])) as Pick<T, K>;
+}
+
 /** The lists a backend can say changed. */
 type ListKind = 'tools' | 'prompts' | 'resources';
 
@@ -123,14 +128,31 @@ export class SdkConnection implements BackendConnection {
       debounceMs: 0,
       onChanged: () => this.events.onListChanged?.(kind),
     });
+    const session = this.events.client;
     const client = new Client(GATEWAY_IMPLEMENTATION, {
-      capabilities: {},
+      capabilities: session ? pick(session.capabilities, ['sampling', 'elicitation', 'roots']) : {},
       versionNegotiation: { mode: 'auto' },
       listChanged: { tools: changed('tools'), prompts: changed('prompts'), resources: changed('resources') },
     });
     client.setNotificationHandler('notifications/resources/updated', (notification) =>
       this.events.onResourceUpdated?.(notification.params.uri),
     );
+    client.setNotificationHandler('notifications/message', (notification) => {
+      const params = notification.params as Record<string, unknown>;
+      if (session?.log) session.log(params);
+      else this.events.onLog?.(params);
+    });
+    if (session) {
+      // Only what the client can do is declared, so the SDK registers only those handlers' capabilities.
+      const forward =
+        (method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list') => (request: { params?: unknown }) =>
+          session.request(method, request.params as Record<string, unknown> | undefined) as never;
+      if (session.capabilities.sampling)
+        client.setRequestHandler('sampling/createMessage', forward('sampling/createMessage'));
+      if (session.capabilities.elicitation)
+        client.setRequestHandler('elicitation/create', forward('elicitation/create'));
+      if (session.capabilities.roots) client.setRequestHandler('roots/list', forward('roots/list'));
+    }
     client.onerror = (err) =>
       this.logger.debug('backend protocol error', { replica: this.replicaId, error: err.message });
     const transport = this.createTransport();

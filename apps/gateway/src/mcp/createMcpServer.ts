@@ -8,7 +8,14 @@ import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Drain } from '../drain';
-import { GATEWAY_IMPLEMENTATION, type Logger, type Progress, type Registry } from '@only1mcp/registry';
+import {
+  GATEWAY_IMPLEMENTATION,
+  type CallingSession,
+  type Logger,
+  type Progress,
+  type Registry,
+} from '@only1mcp/registry';
+import { createSessionLink } from './sessionLink';
 import { forwardParams } from './forwardParams';
 import type { ResourceSubscriptions } from './resourceSubscriptions';
 
@@ -53,6 +60,8 @@ export interface CallContext {
   sessionKey?: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
+  /** The calling client session, for backends that keep a connection per session. */
+  session?: CallingSession;
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
@@ -142,9 +151,22 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
     capabilities: deps.registry.capabilities(),
     instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
   });
-  // A session's server is a subscriber; when it closes, its subscriptions go with it.
+  // A session's server subscribes to resources and may have backend connections of its own;
+  // when it closes, both go with it.
   const client = sessionKey !== undefined && deps.subscriptions ? server : undefined;
-  if (client) server.onclose = () => deps.subscriptions?.dropClient(client);
+  const link = sessionKey !== undefined ? createSessionLink(server, sessionKey) : undefined;
+  if (sessionKey !== undefined) {
+    server.onclose = () => {
+      if (client) deps.subscriptions?.dropClient(client);
+      void deps.registry.releaseSession(sessionKey).catch(() => undefined);
+    };
+  }
+  if (link && server.getCapabilities().logging) {
+    server.setRequestHandler('logging/setLevel', (request) => {
+      link.setLogLevel(request.params.level);
+      return {};
+    });
+  }
   for (const [method, handler] of createMethodTable(deps, client)) {
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
     server.setRequestHandler(method as 'tools/call', async (request, ctx) => {
@@ -162,9 +184,19 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
               };
               delivered = delivered.then(() => ctx.mcpReq.notify(notification)).catch(() => undefined);
             };
+      const leave = link?.enter({
+        send: (r) => ctx.mcpReq.send(r as never),
+        notify: (n) => ctx.mcpReq.notify(n as never),
+      });
       try {
-        return (await handler(params, { sessionKey, signal: ctx.mcpReq.signal, onProgress })) as never;
+        return (await handler(params, {
+          sessionKey,
+          signal: ctx.mcpReq.signal,
+          onProgress,
+          session: link?.session,
+        })) as never;
       } finally {
+        leave?.();
         await delivered;
       }
     });

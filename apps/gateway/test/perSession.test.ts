@@ -1,0 +1,118 @@
+/**
+ * Server-to-client requests through the gateway (issue 3/8): a backend with
+ * `connection.mode: per_session` asks for sampling, elicitation and logs during calls of two
+ * clients at once; each request reaches only the client whose call caused it.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  LoggingMessageNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { ConfigSchema } from '@only1mcp/config';
+import { silentLogger } from '@only1mcp/registry';
+import { fixtureServerCommand, waitFor } from '@only1mcp/test-utils';
+import { startGateway, type RunningGateway } from '../src';
+
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  const parsed = ConfigSchema.parse({
+    servers: [
+      {
+        id: 'asker',
+        transport: 'stdio',
+        ...fixtureServerCommand({ label: 'asker' }),
+        connection: { mode: 'per_session' },
+      },
+    ],
+  });
+  gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+}, 30_000);
+
+afterAll(() => gateway?.stop());
+
+/** A 2025-11-25 client that answers sampling and elicitation as `name`, and records its log messages. */
+async function client(name: string, capable = true): Promise<{ client: Client; asked: string[]; logs: string[] }> {
+  const asked: string[] = [];
+  const logs: string[] = [];
+  const c = new Client({ name, version: '1.0.0' }, { capabilities: capable ? { sampling: {}, elicitation: {} } : {} });
+  if (capable) {
+    c.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      const content = request.params.messages[0]!.content as { text: string };
+      asked.push(content.text);
+      // Answer slowly, so the two clients' calls overlap.
+      await new Promise((r) => setTimeout(r, 100));
+      return { role: 'assistant', model: 'test', content: { type: 'text', text: `${name} says hi` } };
+    });
+    c.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { answer: `${name}'s answer` } };
+    });
+  }
+  c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(String(n.params.data)));
+  await c.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+  return { client: c, asked, logs };
+}
+
+const text = (result: unknown) => (result as { content: { text: string }[] }).content[0]!.text;
+
+describe('per-session backend connections', () => {
+  it('sends each client only its own sampling and elicitation requests, with calls of two clients in flight', async () => {
+    const [alice, bob] = await Promise.all([client('alice'), client('bob')]);
+    try {
+      const [a, b] = await Promise.all([
+        alice.client.callTool({ name: 'asker__sample', arguments: { prompt: 'for alice' } }),
+        bob.client.callTool({ name: 'asker__sample', arguments: { prompt: 'for bob' } }),
+      ]);
+      expect(text(a)).toBe('sampled: alice says hi');
+      expect(text(b)).toBe('sampled: bob says hi');
+      expect(alice.asked).toEqual(['for alice']);
+      expect(bob.asked).toEqual(['for bob']);
+
+      const elicited = await bob.client.callTool({ name: 'asker__elicit', arguments: { question: 'name?' } });
+      expect(text(elicited)).toBe("elicited: accept bob's answer");
+      expect(alice.asked).toEqual(['for alice']);
+      expect(gateway.registry.status()[0]!.sessionConnections).toBe(2);
+    } finally {
+      await Promise.all([alice.client.close(), bob.client.close()]);
+    }
+  });
+
+  it('gives the backend a proper error when the client cannot sample', async () => {
+    const plain = await client('plain', false);
+    try {
+      const result = (await plain.client.callTool({ name: 'asker__sample', arguments: { prompt: 'x' } })) as {
+        isError?: boolean;
+      };
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/Method not found|does not support/);
+    } finally {
+      await plain.client.close();
+    }
+  });
+
+  it('forwards log messages to the client whose call logged, at or above the level it set', async () => {
+    const [carol, dave] = await Promise.all([client('carol'), client('dave')]);
+    try {
+      await carol.client.setLoggingLevel('info');
+      await carol.client.callTool({ name: 'asker__log', arguments: { level: 'debug', message: 'too quiet' } });
+      await carol.client.callTool({ name: 'asker__log', arguments: { level: 'warning', message: 'for carol' } });
+      await waitFor('carol to get her log message', () => carol.logs.length === 1);
+      expect(carol.logs).toEqual(['for carol']);
+      expect(dave.logs).toEqual([]);
+    } finally {
+      await Promise.all([carol.client.close(), dave.client.close()]);
+    }
+  });
+
+  it('closes a session’s connection when the session ends', async () => {
+    const erin = await client('erin');
+    await erin.client.callTool({ name: 'asker__echo', arguments: { message: 'hi' } });
+    const before = gateway.registry.status()[0]!.sessionConnections;
+    await (erin.client.transport as StreamableHTTPClientTransport).terminateSession();
+    await erin.client.close();
+    await waitFor('the session connection to close', () => gateway.registry.status()[0]!.sessionConnections < before);
+  });
+});
