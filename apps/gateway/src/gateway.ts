@@ -66,6 +66,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok),
     onCatalogChanged: (changed) => live.app?.notifyListChanged(changed),
     onResourceUpdated: (uri) => live.app?.resourceUpdated(uri),
+    // A shared connection's log messages cannot be attributed to one client: they stay in our log.
+    onLog: (server, { level, logger: source, data }) =>
+      logger.debug('backend log message', { server, backendLevel: level, source, data }),
   }));
   await registry.start();
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));

@@ -44,6 +44,9 @@ export async function startStdioGateway(
     logger,
     onCatalogChanged: (changed) => serving && sendListChanged(serving, changed),
     onResourceUpdated: (uri) => live.subscriptions?.updated(uri),
+    // A shared connection's log messages cannot be attributed to one client: they stay in our log.
+    onLog: (server, { level, logger: source, data }) =>
+      logger.debug('backend log message', { server, backendLevel: level, source, data }),
   });
   // Backends start first so the client's first tools/list sees the whole catalogue; the client's
   // opening message waits in the pipe meanwhile.
