@@ -14,6 +14,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import { createMcpServer } from './mcp/createMcpServer';
 import { sendListChanged } from './mcp/listChanged';
 import { ResourceSubscriptions } from './mcp/resourceSubscriptions';
+import { createStateCodec } from './mcp/requestState';
 
 /** The streams to speak MCP on; the process's own by default. */
 export interface StdioGatewayOptions {
@@ -55,9 +56,10 @@ export async function startStdioGateway(
   // One session per process: a stable key keeps consistent hashing sticky for this client.
   const sessionKey = randomUUID();
   const drain = new Drain();
+  const stateCodec = createStateCodec(config.server.request_state_secret);
   const subscriptions = (live.subscriptions = new ResourceSubscriptions(registry, logger));
   const connection = serveStdio(
-    () => (serving = createMcpServer({ config, registry, logger, drain, subscriptions }, sessionKey)),
+    () => (serving = createMcpServer({ config, registry, logger, drain, subscriptions, stateCodec }, sessionKey)),
     {
       transport,
       onerror: (error) => logger.debug('stdio connection error', { error: error.message }),

@@ -203,6 +203,10 @@ export const BaseConfigSchema = z.strictObject({
         .meta({ description: 'Origin header values accepted besides loopback origins.' }),
       max_body_size: size('4MB').meta({ description: 'Largest request body accepted; larger ones get 413.' }),
       shutdown_timeout: duration('10s').meta({ description: 'How long shutdown waits for in-flight calls.' }),
+      request_state_secret: z.string().min(32, { message: 'must be at least 32 characters' }).optional().meta({
+        description:
+          'Signs the state a client echoes back in multi-round calls (input_required). Every replica needs the same one (use ${VAR}); absent: a random key per process.',
+      }),
       session_idle_timeout: duration('30m').meta({
         description:
           'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).',

@@ -64,6 +64,13 @@ export interface BackendCallOptions {
   onProgress?: BackendRequestOptions['onProgress'];
   /** The client session making the call; a `per_session` backend serves it on the session's own connection. */
   session?: CallingSession;
+  /** The calling client's capabilities (see BackendRequestOptions). */
+  clientCapabilities?: BackendRequestOptions['clientCapabilities'];
+  /**
+   * Replica affinity for multi-round calls: when `replica` is set, only that replica is used (the
+   * backend's `requestState` is only good there); the replica that answered is written back.
+   */
+  affinity?: { replica?: number };
 }
 
 type Call = (
@@ -153,6 +160,7 @@ export class Backend {
           timeoutMs: this.config.request_timeout,
           signal: options.signal,
           onProgress: options.onProgress,
+          clientCapabilities: options.clientCapabilities,
         }),
       {
         timeout: false, // the connection enforces request_timeout itself
@@ -266,13 +274,16 @@ export class Backend {
     if (this.sessions && options.session) {
       if (!this.config.enabled || this.stopped)
         throw new GatewayError('BackendUnavailable', `Backend ${this.id} is stopped`);
-      const { session, signal, onProgress } = options;
+      const { session, signal, onProgress, clientCapabilities } = options;
       return this.sessions.request(session, method, params, {
         timeoutMs: this.config.request_timeout,
         signal,
         onProgress,
+        clientCapabilities,
       });
     }
+    const pinned = options.affinity?.replica;
+    if (pinned !== undefined) return this.requestOn(pinned, method, params, options);
     const tried = new Set<number>();
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -281,7 +292,9 @@ export class Backend {
       tried.add(replica.index);
       replica.inFlight += 1;
       try {
-        return await replica.breaker.fire(method, params, options);
+        const result = await replica.breaker.fire(method, params, options);
+        if (options.affinity) options.affinity.replica = replica.index;
+        return result;
       } catch (caught) {
         const err = breakerRejection(caught, replica) ?? caught;
         lastError = err;
@@ -302,6 +315,32 @@ export class Backend {
     throw new GatewayError('BackendUnavailable', `Backend ${this.id} has no healthy replica`, {
       context: { server: this.id },
     });
+  }
+
+  /** A later round of a multi-round call: on the replica that holds its state, or not at all. */
+  private async requestOn(
+    index: number,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: BackendCallOptions,
+  ): Promise<Record<string, unknown>> {
+    const replica = this.replicas[index];
+    if (!replica || replica.state !== 'up') {
+      throw new GatewayError(
+        'InvalidParams',
+        'Invalid or expired requestState: the backend replica that held it is gone',
+        {
+          expose: true,
+          context: { server: this.id },
+        },
+      );
+    }
+    replica.inFlight += 1;
+    try {
+      return await replica.breaker.fire(method, params, options);
+    } finally {
+      replica.inFlight -= 1;
+    }
   }
 
   private pick(exclude: Set<number>, key?: string): Replica | undefined {

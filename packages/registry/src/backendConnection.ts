@@ -18,6 +18,11 @@ export interface BackendRequestOptions {
   signal?: AbortSignal;
   /** Receives the backend's progress notifications for this request (`request_timeout` restarts on each). */
   onProgress?: (progress: Progress) => void;
+  /**
+   * The calling client's capabilities. A 2026-07-28 backend reads them from each request to decide
+   * whether it may answer `input_required`, which is then returned as it is (for the client).
+   */
+  clientCapabilities?: ClientCapabilities;
 }
 
 /** One progress notification, without its token (the caller maps it to its own client's token). */

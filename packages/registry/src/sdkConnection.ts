@@ -3,8 +3,15 @@
  * generation itself (`versionNegotiation: auto`: `server/discover` first, `initialize` as the
  * fallback), so 2026-07-28 and 2025-11-25 backends are both spoken to natively.
  */
-import { Client, SdkError, SdkErrorCode, SdkHttpError, type Transport } from '@modelcontextprotocol/client';
-import { GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  Client,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
 import { z } from 'zod';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import type { Logger } from './logger';
@@ -132,6 +139,8 @@ export class SdkConnection implements BackendConnection {
     const client = new Client(GATEWAY_IMPLEMENTATION, {
       capabilities: session ? pick(session.capabilities, ['sampling', 'elicitation', 'roots']) : {},
       versionNegotiation: { mode: 'auto' },
+      // A 2026-07-28 backend's input_required goes back to the gateway's client, never answered here.
+      inputRequired: { autoFulfill: false },
       listChanged: { tools: changed('tools'), prompts: changed('prompts'), resources: changed('resources') },
     });
     client.setNotificationHandler('notifications/resources/updated', (notification) =>
@@ -186,10 +195,24 @@ export class SdkConnection implements BackendConnection {
       });
     live.pending += 1;
     try {
-      const request = params === undefined ? { method } : { method, params };
+      const modern =
+        options.clientCapabilities !== undefined &&
+        live.client.getNegotiatedProtocolVersion() === CURRENT_PROTOCOL_VERSION;
+      // The client's capabilities travel in the request envelope, where they take precedence over the gateway's own.
+      const sent = modern
+        ? {
+            ...params,
+            _meta: {
+              ...(params?._meta as object | undefined),
+              [CLIENT_CAPABILITIES_META_KEY]: options.clientCapabilities,
+            },
+          }
+        : params;
+      const request = sent === undefined ? { method } : { method, params: sent };
       return (await live.client.request(request as never, AnyResult, {
         timeout: options.timeoutMs,
         signal: options.signal,
+        ...(modern ? { allowInputRequired: true } : {}),
         // The SDK sends its own progress token to the backend and hands each notification here.
         ...(options.onProgress ? { onprogress: options.onProgress, resetTimeoutOnProgress: true } : {}),
       })) as Record<string, unknown>;

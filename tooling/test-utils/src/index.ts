@@ -16,3 +16,5 @@ export { startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
 export { endProcess, isRunning, processAlive } from './childProcesses';
 export { waitFor } from './waitFor';
+export { startModernFixture } from './modernFixture';
+export type { ModernFixture } from './modernFixture';

@@ -15,6 +15,7 @@ import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
 import { Drain } from '../drain';
 import { ResourceSubscriptions } from '../mcp/resourceSubscriptions';
+import { createStateCodec } from '../mcp/requestState';
 import { VERSION } from '../version';
 
 /** What the app is built from. */
@@ -48,6 +49,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   app.disable('x-powered-by');
   const drain = new Drain();
   const subscriptions = new ResourceSubscriptions(registry, logger);
+  const stateCodec = createStateCodec(config.server.request_state_secret);
   const mcp = createMcpEndpoint({
     config,
     registry,
@@ -55,6 +57,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     metrics,
     drain,
     subscriptions,
+    stateCodec,
     maxBodyBytes: config.server.max_body_size,
   });
 
@@ -89,7 +92,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
       mcp.handle(req, res).catch(next);
     },
   );
-  const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, subscriptions, guard });
+  const sse = mountLegacySse(app, { config, registry, logger, metrics, drain, subscriptions, stateCodec, guard });
 
   // Body errors become JSON-RPC errors with the status the spec asks for; nothing else leaks.
   app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {

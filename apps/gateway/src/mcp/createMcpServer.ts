@@ -3,7 +3,16 @@
  * stateless requests) or per 2025-11-25 session. Every handler delegates to the registry; list
  * results come from the aggregated catalogue, paginated with an opaque cursor.
  */
-import { ProtocolError, Server } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  ProtocolError,
+  Server,
+  inputRequired,
+  isInputRequiredResult,
+  type ClientCapabilities,
+  type RequestStateCodec,
+} from '@modelcontextprotocol/server';
+import type { BridgeState } from './requestState';
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { GatewayMetrics } from '@only1mcp/metrics';
@@ -53,6 +62,8 @@ export interface McpServerDeps {
   drain?: Drain;
   /** Resource subscriptions of this process's sessions; without it, `resources/subscribe` is not offered. */
   subscriptions?: ResourceSubscriptions;
+  /** Signs the requestState of multi-round calls; without it, a backend's `input_required` is passed on unsigned. */
+  stateCodec?: RequestStateCodec<BridgeState>;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
@@ -62,6 +73,10 @@ export interface CallContext {
   onProgress?: (progress: Progress) => void;
   /** The calling client session, for backends that keep a connection per session. */
   session?: CallingSession;
+  /** The calling client's capabilities (a 2026-07-28 backend decides on them whether to ask for input). */
+  clientCapabilities?: ClientCapabilities;
+  /** Replica affinity of a multi-round call (see BackendCallOptions.affinity). */
+  affinity?: { replica?: number };
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
@@ -147,8 +162,10 @@ export function createMethodTable(
 
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
 export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Server {
+  const codec = deps.stateCodec;
   const server = new Server(GATEWAY_IMPLEMENTATION, {
     capabilities: deps.registry.capabilities(),
+    ...(codec ? { requestState: { verify: codec.verify } } : {}),
     instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
   });
   // A session's server subscribes to resources and may have backend connections of its own;
@@ -188,13 +205,32 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
         send: (r) => ctx.mcpReq.send(r as never),
         notify: (n) => ctx.mcpReq.notify(n as never),
       });
+      // A retry of a multi-round call: the backend gets its own state and the client's answers back,
+      // on the replica that holds the state. (The SDK took both out of the params and verified the state.)
+      const state = ctx.mcpReq.requestState<BridgeState>();
+      const affinity: { replica?: number } = { replica: state?.r };
+      const forwarded = state
+        ? { ...params, requestState: state.s, inputResponses: ctx.mcpReq.inputResponses }
+        : params;
+      const clientCapabilities =
+        ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
+          ClientCapabilities | undefined) ?? server.getClientCapabilities();
       try {
-        return (await handler(params, {
+        const result = await handler(forwarded, {
           sessionKey,
           signal: ctx.mcpReq.signal,
           onProgress,
           session: link?.session,
-        })) as never;
+          clientCapabilities,
+          affinity,
+        });
+        // A 2026-07-28 backend asks for input: the client answers it (a 2025-11-25 session through
+        // the SDK's shim, as real requests on its stream), then retries with the answers.
+        if (isInputRequiredResult(result) && codec) {
+          const requestState = await codec.mint({ r: affinity.replica, s: result.requestState }, ctx);
+          return inputRequired({ inputRequests: result.inputRequests, requestState }) as never;
+        }
+        return result as never;
       } finally {
         leave?.();
         await delivered;
