@@ -84,6 +84,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     });
   } catch (err) {
     // The backends are already running: stop them, or their processes would keep this one alive.
+    gatewayApp.parked.close();
     await Promise.all([gatewayApp.mcp.close(), gatewayApp.sse.close(), registry.stop()]);
     throw listenFailure(err as NodeJS.ErrnoException, config.server);
   }
@@ -105,6 +106,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         // 2. Let calls in flight finish, on every front, for up to shutdown_timeout.
         await drain.start(config.server.shutdown_timeout);
         // 3. End sessions and their streams (SSE streams never end on their own), then the sockets.
+        gatewayApp.parked.close();
         await Promise.all([mcp.close(), sse.close()]);
         server.closeAllConnections();
         await closed;

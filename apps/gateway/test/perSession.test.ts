@@ -3,6 +3,7 @@
  * `connection.mode: per_session` asks for sampling, elicitation and logs during calls of two
  * clients at once; each request reaches only the client whose call caused it.
  */
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -114,5 +115,39 @@ describe('per-session backend connections', () => {
     await (erin.client.transport as StreamableHTTPClientTransport).terminateSession();
     await erin.client.close();
     await waitFor('the session connection to close', () => gateway.registry.status()[0]!.sessionConnections < before);
+  });
+
+  it('turns the backend’s requests into input_required for a 2026-07-28 client, and its retries answer them', async () => {
+    const modern = new ClientV2(
+      { name: 'frank', version: '2.0.0' },
+      { versionNegotiation: { mode: 'auto' }, capabilities: { sampling: {}, elicitation: { form: {} } } },
+    );
+    const asked: string[] = [];
+    modern.setRequestHandler('sampling/createMessage', async (request) => {
+      asked.push((request.params as { messages: { content: { text: string } }[] }).messages[0]!.content.text);
+      return { role: 'assistant', model: 'test', content: { type: 'text', text: 'frank says hi' } };
+    });
+    modern.setRequestHandler('elicitation/create', async (request) => {
+      asked.push((request.params as { message: string }).message);
+      return { action: 'accept', content: { answer: "frank's answer" } };
+    });
+    await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+    const before = gateway.registry.status()[0]!.sessionConnections;
+    try {
+      expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      // The SDK v2 client answers input_required with its own handlers and retries by itself.
+      const sampled = await modern.callTool({ name: 'asker__sample', arguments: { prompt: 'for frank' } });
+      expect(text(sampled)).toBe('sampled: frank says hi');
+      const elicited = await modern.callTool({ name: 'asker__elicit', arguments: { question: 'frank?' } });
+      expect(text(elicited)).toBe("elicited: accept frank's answer");
+      expect(asked).toEqual(['for frank', 'frank?']);
+      // Each parked call had its own backend connection, closed when the call ended.
+      await waitFor(
+        'the parked calls’ connections to close',
+        () => gateway.registry.status()[0]!.sessionConnections === before,
+      );
+    } finally {
+      await modern.close();
+    }
   });
 });

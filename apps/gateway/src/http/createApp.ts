@@ -16,6 +16,7 @@ import { mountMetricsRoutes } from './metricsRoutes';
 import { Drain } from '../drain';
 import { ResourceSubscriptions } from '../mcp/resourceSubscriptions';
 import { createStateCodec } from '../mcp/requestState';
+import { ParkedCalls } from '../mcp/parkedCalls';
 import { VERSION } from '../version';
 
 /** What the app is built from. */
@@ -33,6 +34,8 @@ export interface GatewayApp {
   sse: LegacySse;
   /** In-flight calls; shutdown drains it. */
   drain: Drain;
+  /** Calls parked for a client's input; shutdown aborts them. */
+  parked: ParkedCalls;
   /** The Host/Origin check every MCP front applies. */
   check: HeaderCheck;
   /** Open client sessions by front transport, for metrics and the admin API. */
@@ -50,6 +53,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
   const drain = new Drain();
   const subscriptions = new ResourceSubscriptions(registry, logger);
   const stateCodec = createStateCodec(config.server.request_state_secret);
+  const parked = new ParkedCalls(registry);
   const mcp = createMcpEndpoint({
     config,
     registry,
@@ -58,6 +62,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     drain,
     subscriptions,
     stateCodec,
+    parked,
     maxBodyBytes: config.server.max_body_size,
   });
 
@@ -115,6 +120,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     mcp,
     sse,
     drain,
+    parked,
     check,
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
     resourceUpdated: (uri) => {

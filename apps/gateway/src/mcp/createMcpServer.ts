@@ -12,6 +12,7 @@ import {
   type ClientCapabilities,
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
+import type { ParkedCalls } from './parkedCalls';
 import type { BridgeState } from './requestState';
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
@@ -64,6 +65,8 @@ export interface McpServerDeps {
   subscriptions?: ResourceSubscriptions;
   /** Signs the requestState of multi-round calls; without it, a backend's `input_required` is passed on unsigned. */
   stateCodec?: RequestStateCodec<BridgeState>;
+  /** Calls of clients without a session parked while a backend waits for their input. */
+  parked?: ParkedCalls;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
@@ -160,6 +163,14 @@ export function createMethodTable(
   return table;
 }
 
+/** The methods whose handlers may answer `input_required` (the protocol allows no others). */
+const INPUT_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/** True when the client can answer at least one kind of backend request. */
+function answersInput(capabilities: ClientCapabilities | undefined): boolean {
+  return Boolean(capabilities?.sampling || capabilities?.elicitation || capabilities?.roots);
+}
+
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
 export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Server {
   const codec = deps.stateCodec;
@@ -209,21 +220,37 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
       // on the replica that holds the state. (The SDK took both out of the params and verified the state.)
       const state = ctx.mcpReq.requestState<BridgeState>();
       const affinity: { replica?: number } = { replica: state?.r };
-      const forwarded = state
-        ? { ...params, requestState: state.s, inputResponses: ctx.mcpReq.inputResponses }
-        : params;
+      const forwarded =
+        state && state.p === undefined
+          ? { ...params, requestState: state.s, inputResponses: ctx.mcpReq.inputResponses }
+          : params;
       const clientCapabilities =
         ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
           ClientCapabilities | undefined) ?? server.getClientCapabilities();
+      const call = (session: CallingSession | undefined, signal: AbortSignal) =>
+        handler(forwarded, { sessionKey, signal, onProgress, session, clientCapabilities, affinity });
       try {
-        const result = await handler(forwarded, {
-          sessionKey,
-          signal: ctx.mcpReq.signal,
-          onProgress,
-          session: link?.session,
-          clientCapabilities,
-          affinity,
-        });
+        let result: Record<string, unknown>;
+        const parked = deps.parked;
+        // A client without a session that can answer input: a 2025-11-25 backend's request during
+        // the call is parked and handed to it as input_required (parkedCalls.ts).
+        if (
+          parked &&
+          codec &&
+          (state?.p !== undefined || (!link && INPUT_METHODS.has(method) && answersInput(clientCapabilities)))
+        ) {
+          const outcome =
+            state?.p !== undefined
+              ? await parked.resume(state.p, ctx.mcpReq.inputResponses)
+              : await parked.start(clientCapabilities ?? {}, call);
+          if (outcome.kind === 'input') {
+            const requestState = await codec.mint({ p: outcome.parkId }, ctx);
+            return inputRequired({ inputRequests: { [outcome.key]: outcome.request }, requestState } as never) as never;
+          }
+          result = outcome.result;
+        } else {
+          result = await call(link?.session, ctx.mcpReq.signal);
+        }
         // A 2026-07-28 backend asks for input: the client answers it (a 2025-11-25 session through
         // the SDK's shim, as real requests on its stream), then retries with the answers.
         if (isInputRequiredResult(result) && codec) {

@@ -12,6 +12,8 @@ export interface BridgeState {
   r?: number;
   /** The backend's own `requestState`, passed back to it on the retry. */
   s?: string;
+  /** A parked call waiting for the client's answer (parkedCalls.ts). */
+  p?: string;
 }
 
 /** The codec: keyed by `server.request_state_secret`, or by a random key for this process alone. */
