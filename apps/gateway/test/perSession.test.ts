@@ -27,6 +27,13 @@ beforeAll(async () => {
         ...fixtureServerCommand({ label: 'asker' }),
         connection: { mode: 'per_session' },
       },
+      {
+        id: 'everything',
+        transport: 'stdio',
+        command: process.execPath,
+        args: [require.resolve('@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'],
+        connection: { mode: 'per_session' },
+      },
     ],
   });
   gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
@@ -75,7 +82,7 @@ describe('per-session backend connections', () => {
       const elicited = await bob.client.callTool({ name: 'asker__elicit', arguments: { question: 'name?' } });
       expect(text(elicited)).toBe("elicited: accept bob's answer");
       expect(alice.asked).toEqual(['for alice']);
-      expect(gateway.registry.status()[0]!.sessionConnections).toBe(2);
+      expect(gateway.registry.status().find((s) => s.id === 'asker')!.sessionConnections).toBe(2);
     } finally {
       await Promise.all([alice.client.close(), bob.client.close()]);
     }
@@ -111,10 +118,13 @@ describe('per-session backend connections', () => {
   it('closes a session’s connection when the session ends', async () => {
     const erin = await client('erin');
     await erin.client.callTool({ name: 'asker__echo', arguments: { message: 'hi' } });
-    const before = gateway.registry.status()[0]!.sessionConnections;
+    const before = gateway.registry.status().find((s) => s.id === 'asker')!.sessionConnections;
     await (erin.client.transport as StreamableHTTPClientTransport).terminateSession();
     await erin.client.close();
-    await waitFor('the session connection to close', () => gateway.registry.status()[0]!.sessionConnections < before);
+    await waitFor(
+      'the session connection to close',
+      () => gateway.registry.status().find((s) => s.id === 'asker')!.sessionConnections < before,
+    );
   });
 
   it('turns the backend’s requests into input_required for a 2026-07-28 client, and its retries answer them', async () => {
@@ -132,7 +142,7 @@ describe('per-session backend connections', () => {
       return { action: 'accept', content: { answer: "frank's answer" } };
     });
     await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
-    const before = gateway.registry.status()[0]!.sessionConnections;
+    const before = gateway.registry.status().find((s) => s.id === 'asker')!.sessionConnections;
     try {
       expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
       // The SDK v2 client answers input_required with its own handlers and retries by itself.
@@ -144,10 +154,26 @@ describe('per-session backend connections', () => {
       // Each parked call had its own backend connection, closed when the call ended.
       await waitFor(
         'the parked calls’ connections to close',
-        () => gateway.registry.status()[0]!.sessionConnections === before,
+        () => gateway.registry.status().find((s) => s.id === 'asker')!.sessionConnections === before,
       );
     } finally {
       await modern.close();
+    }
+  });
+
+  it('serves the reference server’s sampling tool, which it offers only to clients that can sample', async () => {
+    const grace = await client('grace');
+    try {
+      const { tools } = await grace.client.listTools();
+      expect(tools.map((t) => t.name)).toContain('everything__trigger-sampling-request');
+      const result = await grace.client.callTool({
+        name: 'everything__trigger-sampling-request',
+        arguments: { prompt: 'for grace', maxTokens: 20 },
+      });
+      expect(text(result)).toContain('grace says hi');
+      expect(grace.asked).toEqual(['Resource trigger-sampling-request context: for grace']);
+    } finally {
+      await grace.client.close();
     }
   });
 });

@@ -146,6 +146,7 @@ export class Backend {
         onListChanged: options.onListChanged,
         onResourceUpdated: options.onResourceUpdated,
         onLog: options.onLog,
+        declareInputCapabilities: config.connection.mode === 'per_session',
       });
       replica.breaker = this.createBreaker(replica);
       return replica;

@@ -48,6 +48,13 @@ export interface BackendConnectionEvents {
    * connection nothing tells which client such a request is for.
    */
   client?: SessionClient;
+  /**
+   * For the shared connection of a `per_session` backend: declare sampling, elicitation and roots
+   * anyway, so a backend that offers some tools only to capable clients lists them (clients use
+   * them through their own connections). Requests that arrive on the shared connection itself are
+   * refused (sampling, elicitation) or answered with no roots: they belong to no one client.
+   */
+  declareInputCapabilities?: boolean;
 }
 
 /** The client session a per-session connection acts for. */
@@ -58,6 +65,8 @@ export interface SessionClient {
   request(
     method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list',
     params: Record<string, unknown> | undefined,
+    /** Aborted when the backend cancels its request (`notifications/cancelled`). */
+    signal?: AbortSignal,
   ): Promise<Record<string, unknown>>;
   /** Forwards a backend's log message to the client. */
   log?(params: Record<string, unknown>): void;

@@ -6,6 +6,8 @@
 import {
   CLIENT_CAPABILITIES_META_KEY,
   Client,
+  ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
@@ -137,7 +139,11 @@ export class SdkConnection implements BackendConnection {
     });
     const session = this.events.client;
     const client = new Client(GATEWAY_IMPLEMENTATION, {
-      capabilities: session ? pick(session.capabilities, ['sampling', 'elicitation', 'roots']) : {},
+      capabilities: session
+        ? pick(session.capabilities, ['sampling', 'elicitation', 'roots'])
+        : this.events.declareInputCapabilities
+          ? { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} }
+          : {},
       versionNegotiation: { mode: 'auto' },
       // A 2026-07-28 backend's input_required goes back to the gateway's client, never answered here.
       inputRequired: { autoFulfill: false },
@@ -151,11 +157,23 @@ export class SdkConnection implements BackendConnection {
       if (session?.log) session.log(params);
       else this.events.onLog?.(params);
     });
+    if (!session && this.events.declareInputCapabilities) {
+      const unattributable = () => {
+        throw new ProtocolError(
+          ProtocolErrorCode.MethodNotFound,
+          'This connection is shared by several clients, so the request cannot go to one of them; call through a client session (connection.mode: per_session)',
+        );
+      };
+      client.setRequestHandler('sampling/createMessage', unattributable);
+      client.setRequestHandler('elicitation/create', unattributable);
+      client.setRequestHandler('roots/list', () => ({ roots: [] }));
+    }
     if (session) {
       // Only what the client can do is declared, so the SDK registers only those handlers' capabilities.
       const forward =
-        (method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list') => (request: { params?: unknown }) =>
-          session.request(method, request.params as Record<string, unknown> | undefined) as never;
+        (method: 'sampling/createMessage' | 'elicitation/create' | 'roots/list') =>
+        (request: { params?: unknown }, ctx: { mcpReq: { signal: AbortSignal } }) =>
+          session.request(method, request.params as Record<string, unknown> | undefined, ctx.mcpReq.signal) as never;
       if (session.capabilities.sampling)
         client.setRequestHandler('sampling/createMessage', forward('sampling/createMessage'));
       if (session.capabilities.elicitation)

@@ -213,7 +213,7 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
               delivered = delivered.then(() => ctx.mcpReq.notify(notification)).catch(() => undefined);
             };
       const leave = link?.enter({
-        send: (r) => ctx.mcpReq.send(r as never),
+        send: (r, options) => ctx.mcpReq.send(r as never, options),
         notify: (n) => ctx.mcpReq.notify(n as never),
       });
       // A retry of a multi-round call: the backend gets its own state and the client's answers back,

@@ -11,7 +11,10 @@ import type { CallingSession } from '@only1mcp/registry';
 
 /** The parts of a handler's context a call lends to the link while it runs. */
 interface CallChannel {
-  send(request: { method: string; params?: Record<string, unknown> }): Promise<unknown>;
+  send(
+    request: { method: string; params?: Record<string, unknown> },
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown>;
   notify(notification: { method: string; params?: Record<string, unknown> }): Promise<void>;
 }
 
@@ -40,13 +43,14 @@ export function createSessionLink(server: Server, key: string): SessionLink {
         get capabilities() {
           return server.getClientCapabilities() ?? {};
         },
-        async request(method, params) {
+        // The backend's cancellation (`signal`) reaches the client as notifications/cancelled.
+        async request(method, params, signal) {
           const call = current();
-          if (call) return (await call.send({ method, params })) as Record<string, unknown>;
-          if (method === 'roots/list') return (await server.listRoots(params)) as Record<string, unknown>;
+          if (call) return (await call.send({ method, params }, { signal })) as Record<string, unknown>;
+          if (method === 'roots/list') return (await server.listRoots(params, { signal })) as Record<string, unknown>;
           if (method === 'elicitation/create')
-            return (await server.elicitInput(params as never)) as Record<string, unknown>;
-          return (await server.createMessage(params as never)) as Record<string, unknown>;
+            return (await server.elicitInput(params as never, { signal })) as Record<string, unknown>;
+          return (await server.createMessage(params as never, { signal })) as Record<string, unknown>;
         },
         log(params) {
           if (LOG_LEVELS.indexOf(String(params.level)) < minLevel) return;
