@@ -105,11 +105,25 @@ describe('per-session backend connections', () => {
     const [carol, dave] = await Promise.all([client('carol'), client('dave')]);
     try {
       await carol.client.setLoggingLevel('info');
-      await carol.client.callTool({ name: 'asker__log', arguments: { level: 'debug', message: 'too quiet' } });
+      // Her connection opens after she set the level: it is applied when it opens.
+      await carol.client.callTool({ name: 'asker__echo', arguments: { message: 'open my connection' } });
+      // The level reached carol's own backend connection: the backend itself now skips debug.
+      const quiet = await carol.client.callTool({
+        name: 'asker__log',
+        arguments: { level: 'debug', message: 'too quiet' },
+      });
+      expect(text(quiet)).toBe('ignored: debug is below info');
       await carol.client.callTool({ name: 'asker__log', arguments: { level: 'warning', message: 'for carol' } });
       await waitFor('carol to get her log message', () => carol.logs.length === 1);
       expect(carol.logs).toEqual(['for carol']);
       expect(dave.logs).toEqual([]);
+      // A new level reaches the connection she already has.
+      await carol.client.setLoggingLevel('error');
+      const quieter = await carol.client.callTool({
+        name: 'asker__log',
+        arguments: { level: 'warning', message: 'x' },
+      });
+      expect(text(quieter)).toBe('ignored: warning is below error');
     } finally {
       await Promise.all([carol.client.close(), dave.client.close()]);
     }

@@ -370,6 +370,11 @@ export class Backend {
     await this.sessions?.release(key);
   }
 
+  /** Applies a session's log level to its own connection (`per_session` mode). */
+  async setSessionLogLevel(key: string, level: string): Promise<void> {
+    await this.sessions?.setLogLevel(key, level);
+  }
+
   /** Open per-session connections. */
   get sessionConnections(): number {
     return this.sessions?.size ?? 0;

@@ -70,6 +70,8 @@ export interface SessionClient {
   ): Promise<Record<string, unknown>>;
   /** Forwards a backend's log message to the client. */
   log?(params: Record<string, unknown>): void;
+  /** The level the client set with `logging/setLevel`, applied to each connection that logs. */
+  readonly logLevel?: string;
 }
 
 /** One connection to one backend replica. */

@@ -271,6 +271,11 @@ export class Registry {
     await Promise.all(this.backends.map((b) => b.releaseSession(key)));
   }
 
+  /** Applies a client session's log level (`logging/setLevel`) to the connections it has of its own. */
+  async setSessionLogLevel(key: string, level: string): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.setSessionLogLevel(key, level)));
+  }
+
   /** Health of every backend. */
   status(): ServerStatus[] {
     return this.backends.map((b) => ({

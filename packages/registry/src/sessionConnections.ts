@@ -87,12 +87,31 @@ export class SessionConnections {
       lastUsed: Date.now(),
       inFlight: 0,
     };
+    // The session's log level holds on every connection it opens, not only those open when it was set.
+    entry.ready = entry.ready.then(() => this.applyLogLevel(connection, session.client.logLevel));
     entry.ready.catch(() => {
       if (this.open.get(session.key) === entry) this.open.delete(session.key);
     });
     this.open.set(session.key, entry);
     this.logger.info('session connection opened', { replica: id });
     return entry;
+  }
+
+  /** Applies a session's new log level to its open connection, if any. */
+  async setLogLevel(key: string, level: string): Promise<void> {
+    const entry = this.open.get(key);
+    if (!entry) return;
+    await entry.ready;
+    await this.applyLogLevel(entry.connection, level);
+  }
+
+  private async applyLogLevel(connection: BackendConnection, level: string | undefined): Promise<void> {
+    if (level === undefined || connection.capabilities?.logging === undefined) return;
+    await connection
+      .request('logging/setLevel', { level }, { timeoutMs: this.config.request_timeout })
+      .catch((err: Error) =>
+        this.logger.debug('backend refused a log level', { replica: connection.replicaId, error: err.message }),
+      );
   }
 
   /** Closes the session's connection (the session ended). */

@@ -190,8 +190,10 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
     };
   }
   if (link && server.getCapabilities().logging) {
-    server.setRequestHandler('logging/setLevel', (request) => {
+    server.setRequestHandler('logging/setLevel', async (request) => {
+      // Filtered here too: a backend may ignore the level, and shared connections never get it.
       link.setLogLevel(request.params.level);
+      await deps.registry.setSessionLogLevel(link.session.key, request.params.level);
       return {};
     });
   }

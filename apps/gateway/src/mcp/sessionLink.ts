@@ -34,6 +34,7 @@ export interface SessionLink {
 export function createSessionLink(server: Server, key: string): SessionLink {
   const calls: CallChannel[] = [];
   let minLevel = 0;
+  let level: string | undefined;
   const current = () => calls[calls.length - 1];
   return {
     session: {
@@ -52,6 +53,9 @@ export function createSessionLink(server: Server, key: string): SessionLink {
             return (await server.elicitInput(params as never, { signal })) as Record<string, unknown>;
           return (await server.createMessage(params as never, { signal })) as Record<string, unknown>;
         },
+        get logLevel() {
+          return level;
+        },
         log(params) {
           if (LOG_LEVELS.indexOf(String(params.level)) < minLevel) return;
           const notification = { method: 'notifications/message', params };
@@ -67,8 +71,9 @@ export function createSessionLink(server: Server, key: string): SessionLink {
         if (index >= 0) calls.splice(index, 1);
       };
     },
-    setLogLevel(level) {
-      minLevel = Math.max(0, LOG_LEVELS.indexOf(level));
+    setLogLevel(next) {
+      level = next;
+      minLevel = Math.max(0, LOG_LEVELS.indexOf(next));
     },
   };
 }
