@@ -4,7 +4,7 @@
  * driven by the SDK v1 and the SDK v2 client, in front of the reference server over stdio.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { StdioClientTransport as StdioTransportV1 } from '@modelcontextprotocol/
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { stringify as toYaml } from 'yaml';
+import { PROCFS, markedProcesses, rawPost } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -146,18 +147,11 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
     const rejected = await fetch(`${gateway.url}/sse`, { headers: { origin: 'http://evil.example.com' } });
     expect(await rejected.json()).toMatchObject({ error: { code: -32033 } });
     const stream = await openStream();
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(
-        `${gateway.url}${stream.endpoint}`,
-        { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify({ jsonrpc: '2.0', method: 'ping', id: 3 }));
-    });
+    const status = await rawPost(
+      `${gateway.url}${stream.endpoint}`,
+      { host: 'evil.example.com' },
+      { jsonrpc: '2.0', method: 'ping', id: 3 },
+    );
     expect(status).toBe(403);
     stream.close();
   });
@@ -169,26 +163,12 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
   });
 });
 
-/** Processes of this user whose environment carries `marker`: the gateway(s) and their backends. Linux only. */
-function markedProcesses(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) pids.push(Number(entry));
-    } catch {
-      // Gone already, or not ours.
-    }
-  }
-  return pids;
-}
-
 /** Resolves once no process carries `marker` (the test's timeout bounds the wait). */
 async function allGone(marker: string): Promise<void> {
   while (markedProcesses(marker).length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-const procfs = existsSync('/proc/self/environ');
+const procfs = PROCFS;
 
 describe('stdio front (only1mcp stdio)', () => {
   // Every process this test starts — the gateway and, through the config, its backend — carries this

@@ -9,6 +9,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
+import { rawPost } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -162,19 +163,11 @@ describe('plain HTTP (curl)', () => {
   });
 
   it('rejects a foreign Host header (DNS rebinding)', async () => {
-    // fetch may not set Host, so use node:http.
-    const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = request(
-        `${gateway.url}/mcp`,
-        { method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json' } },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode);
-        },
-      );
-      req.on('error', reject);
-      req.end(JSON.stringify({ jsonrpc: '2.0', method: 'tools/list', id: 7 }));
-    });
+    const status = await rawPost(
+      `${gateway.url}/mcp`,
+      { host: 'evil.example.com' },
+      { jsonrpc: '2.0', method: 'tools/list', id: 7 },
+    );
     expect(status).toBe(403);
   });
 

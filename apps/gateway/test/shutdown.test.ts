@@ -3,27 +3,13 @@
  * are refused, and the backend's child process is gone afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
+import { PROCFS, markedProcesses } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
-
-/** Processes whose environment carries `marker` (Linux /proc). */
-function markedProcesses(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** POSTs one JSON-RPC message on `agent` (so a test can reuse a kept-alive connection). */
 function post(url: string, agent: Agent, body: unknown): Promise<{ status: number; body: string }> {
@@ -62,7 +48,7 @@ describe('graceful shutdown', () => {
     const gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     try {
-      if (existsSync('/proc/self/environ')) expect(markedProcesses(marker)).toHaveLength(1);
+      if (PROCFS) expect(markedProcesses(marker)).toHaveLength(1);
       // Warm a second kept-alive connection, to send on after shutdown began.
       expect((await post(gateway.url, agent, { jsonrpc: '2.0', id: 0, method: 'ping' })).status).toBe(200);
 
@@ -92,7 +78,7 @@ describe('graceful shutdown', () => {
       expect(answered.status).toBe(200);
       expect(JSON.parse(answered.body)).toMatchObject({ id: 1, result: { content: [{ type: 'text' }] } });
       await stopping;
-      if (existsSync('/proc/self/environ')) {
+      if (PROCFS) {
         for (const deadline = Date.now() + 10_000; markedProcesses(marker).length > 0 && Date.now() < deadline;)
           await new Promise((r) => setTimeout(r, 100));
         expect(markedProcesses(marker)).toEqual([]);

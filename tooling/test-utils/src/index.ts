@@ -18,3 +18,5 @@ export { endProcess, isRunning, processAlive } from './childProcesses';
 export { waitFor } from './waitFor';
 export { startModernFixture } from './modernFixture';
 export type { ModernFixture } from './modernFixture';
+export { PROCFS, markedProcesses } from './markedProcesses';
+export { rawPost } from './rawPost';
