@@ -8,6 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   CreateMessageRequestSchema,
+  ListRootsRequestSchema,
   ElicitRequestSchema,
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -188,6 +189,22 @@ describe('per-session backend connections', () => {
       expect(grace.asked).toEqual(['Resource trigger-sampling-request context: for grace']);
     } finally {
       await grace.client.close();
+    }
+  });
+
+  it('answers the backend’s roots/list from the client, and tells it when the client’s roots change', async () => {
+    let roots = [{ uri: 'file:///first', name: 'first' }];
+    const client = new Client({ name: 'heidi', version: '1.0.0' }, { capabilities: { roots: { listChanged: true } } });
+    client.setRequestHandler(ListRootsRequestSchema, () => ({ roots }));
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+    const listed = async () => text(await client.callTool({ name: 'everything__get-roots-list', arguments: {} }));
+    try {
+      await waitFor('the backend to have the first roots', async () => (await listed()).includes('file:///first'));
+      roots = [{ uri: 'file:///second', name: 'second' }];
+      await client.sendRootsListChanged();
+      await waitFor('the backend to have the new roots', async () => (await listed()).includes('file:///second'));
+    } finally {
+      await client.close();
     }
   });
 });

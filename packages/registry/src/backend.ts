@@ -375,6 +375,11 @@ export class Backend {
     await this.sessions?.setLogLevel(key, level);
   }
 
+  /** Tells this backend, on the session's own connection, that the client's roots changed. */
+  async sessionRootsChanged(key: string): Promise<void> {
+    await this.sessions?.rootsChanged(key);
+  }
+
   /** Open per-session connections. */
   get sessionConnections(): number {
     return this.sessions?.size ?? 0;

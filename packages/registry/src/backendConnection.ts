@@ -90,6 +90,8 @@ export interface BackendConnection {
   readonly capabilities: ServerCapabilities | undefined;
   /** The protocol version agreed with the backend (after connect). */
   readonly protocolVersion: string | undefined;
+  /** Sends a notification to the backend (e.g. `notifications/roots/list_changed`); a no-op when not connected. */
+  notify(method: string, params?: Record<string, unknown>): Promise<void>;
   /** Closes the connection and, for stdio, ends the process. */
   close(): Promise<void>;
 }

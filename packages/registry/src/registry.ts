@@ -276,6 +276,11 @@ export class Registry {
     await Promise.all(this.backends.map((b) => b.setSessionLogLevel(key, level)));
   }
 
+  /** Forwards a client session's `notifications/roots/list_changed` to the connections it has of its own. */
+  async sessionRootsChanged(key: string): Promise<void> {
+    await Promise.all(this.backends.map((b) => b.sessionRootsChanged(key)));
+  }
+
   /** Health of every backend. */
   status(): ServerStatus[] {
     return this.backends.map((b) => ({

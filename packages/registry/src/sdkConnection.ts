@@ -257,6 +257,11 @@ export class SdkConnection implements BackendConnection {
     this.events.onClose?.(reason);
   }
 
+  async notify(method: string, params?: Record<string, unknown>): Promise<void> {
+    const notification = params === undefined ? { method } : { method, params };
+    await this.live?.client.notification(notification as never).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     // Cleared before closing, so the close is ours and not reported as a loss.
     const live = this.live;

@@ -97,6 +97,14 @@ export class SessionConnections {
     return entry;
   }
 
+  /** Tells the backend, on the session's open connection, that the client's roots changed. */
+  async rootsChanged(key: string): Promise<void> {
+    const entry = this.open.get(key);
+    if (!entry) return;
+    await entry.ready;
+    await entry.connection.notify('notifications/roots/list_changed');
+  }
+
   /** Applies a session's new log level to its open connection, if any. */
   async setLogLevel(key: string, level: string): Promise<void> {
     const entry = this.open.get(key);

@@ -189,6 +189,13 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
       void deps.registry.releaseSession(sessionKey).catch(() => undefined);
     };
   }
+  if (link) {
+    // The backends that know this client's roots (its own connections) hear that they changed.
+    server.setNotificationHandler(
+      'notifications/roots/list_changed',
+      () => void deps.registry.sessionRootsChanged(link.session.key).catch(() => undefined),
+    );
+  }
   if (link && server.getCapabilities().logging) {
     server.setRequestHandler('logging/setLevel', async (request) => {
       // Filtered here too: a backend may ignore the level, and shared connections never get it.
