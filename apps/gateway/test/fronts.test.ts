@@ -18,21 +18,13 @@ import { silentLogger } from '@only1mcp/registry';
 import { stringify as toYaml } from 'yaml';
 import { PROCFS, markedProcesses, rawPost } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { expectResourcesAndPrompts, type AnyClient } from './support/everythingChecks';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
 
-/** What both SDK generations' clients offer; enough to drive them through the same checks. */
-interface AnyClient {
-  listTools(): Promise<{ tools: { name: string }[] }>;
-  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
-  listResources(): Promise<{ resources: { uri: string }[] }>;
-  readResource(params: { uri: string }): Promise<{ contents: { uri: string }[] }>;
-  getPrompt(params: { name: string }): Promise<{ messages: { content: unknown }[] }>;
-}
-
 /** Tools, resources and prompts through the gateway, the same for every front and client. */
-async function exercise(client: AnyClient): Promise<void> {
+async function exercise(client: AnyClient & { listTools(): Promise<{ tools: { name: string }[] }> }): Promise<void> {
   const { tools } = await client.listTools();
   expect(tools.length).toBeGreaterThan(0);
   for (const tool of tools) expect(tool.name).toMatch(/^everything__/);
@@ -40,13 +32,7 @@ async function exercise(client: AnyClient): Promise<void> {
     content: [{ type: 'text', text: 'Echo: front' }],
   });
 
-  const { resources } = await client.listResources();
-  expect(resources.length).toBeGreaterThan(0);
-  const { contents } = await client.readResource({ uri: resources[0]!.uri });
-  expect(contents[0]!.uri).toBe(resources[0]!.uri);
-
-  const prompt = await client.getPrompt({ name: 'everything__simple-prompt' });
-  expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
+  await expectResourcesAndPrompts(client);
 }
 
 const backend = (env: Record<string, string> = {}) => ({

@@ -11,6 +11,7 @@ import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { rawPost } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { expectResourcesAndPrompts } from './support/everythingChecks';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -180,23 +181,6 @@ describe('plain HTTP (curl)', () => {
     expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
   });
 });
-
-/** Lists and reads a resource and gets a prompt: the same calls through either SDK generation's client. */
-async function expectResourcesAndPrompts(client: ClientV1 | ClientV2): Promise<void> {
-  const { resources } = await client.listResources();
-  expect(resources.length).toBeGreaterThan(0);
-  const { contents } = await client.readResource({ uri: resources[0]!.uri });
-  expect(contents[0]!.uri).toBe(resources[0]!.uri);
-  const prompt = await client.getPrompt({ name: 'everything__simple-prompt' });
-  expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'This is a simple prompt without arguments.' });
-  // The backend offers completions, so the gateway does too, and routes them by prompt name.
-  expect(client.getServerCapabilities()).toMatchObject({ tools: { listChanged: true }, completions: {} });
-  const { completion } = await client.complete({
-    ref: { type: 'ref/prompt', name: 'everything__completable-prompt' },
-    argument: { name: 'department', value: 'E' },
-  });
-  expect(completion.values).toEqual(expect.arrayContaining(['Engineering']));
-}
 
 describe('SDK v1 client (2025-11-25, session)', () => {
   it('initializes, lists, calls, reads resources, gets prompts, and ends its session', async () => {
