@@ -207,4 +207,20 @@ describe('per-session backend connections', () => {
       await client.close();
     }
   });
+
+  it('sends a 2026-07-28 client the log messages of its own call, at or above the level its request asks for', async () => {
+    const modern = new ClientV2({ name: 'ivan', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    const logs: string[] = [];
+    modern.setNotificationHandler('notifications/message', (n) => void logs.push(String(n.params.data)));
+    await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+    try {
+      const meta = { 'io.modelcontextprotocol/logLevel': 'info' };
+      await modern.callTool({ name: 'asker__log', arguments: { level: 'debug', message: 'too quiet' }, _meta: meta });
+      await modern.callTool({ name: 'asker__log', arguments: { level: 'warning', message: 'for ivan' }, _meta: meta });
+      await waitFor('ivan to get his log message', () => logs.length > 0);
+      expect(logs).toEqual(['for ivan']);
+    } finally {
+      await modern.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
+  LOG_LEVEL_META_KEY,
   ProtocolError,
   Server,
   inputRequired,
@@ -12,7 +13,7 @@ import {
   type ClientCapabilities,
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
-import type { ParkedCalls } from './parkedCalls';
+import type { ParkedCalls, RoundChannel } from './parkedCalls';
 import type { BridgeState } from './requestState';
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
@@ -25,7 +26,7 @@ import {
   type Progress,
   type Registry,
 } from '@only1mcp/registry';
-import { createSessionLink } from './sessionLink';
+import { createSessionLink, logLevelAllows } from './sessionLink';
 import { forwardParams } from './forwardParams';
 import type { ResourceSubscriptions } from './resourceSubscriptions';
 
@@ -236,22 +237,37 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
       const clientCapabilities =
         ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
           ClientCapabilities | undefined) ?? server.getClientCapabilities();
-      const call = (session: CallingSession | undefined, signal: AbortSignal) =>
-        handler(forwarded, { sessionKey, signal, onProgress, session, clientCapabilities, affinity });
+      const call = (session: CallingSession | undefined, signal: AbortSignal, progress = onProgress) =>
+        handler(forwarded, { sessionKey, signal, onProgress: progress, session, clientCapabilities, affinity });
+      // A current-protocol client asks for log messages per request, in the envelope.
+      const logLevel = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] as
+        string | undefined;
+      const channel: RoundChannel = {
+        progress: onProgress,
+        log:
+          logLevel === undefined
+            ? undefined
+            : (params) => {
+                if (logLevelAllows(logLevel, params.level))
+                  void ctx.mcpReq.notify({ method: 'notifications/message', params } as never).catch(() => undefined);
+              },
+      };
       try {
         let result: Record<string, unknown>;
         const parked = deps.parked;
-        // A client without a session that can answer input: a 2025-11-25 backend's request during
-        // the call is parked and handed to it as input_required (parkedCalls.ts).
+        // A client without a session that can answer input (or wants log messages): a 2025-11-25
+        // backend's request during the call is parked and handed to it as input_required, and the
+        // call's logs and progress follow the client's latest request (parkedCalls.ts).
         if (
           parked &&
           codec &&
-          (state?.p !== undefined || (!link && INPUT_METHODS.has(method) && answersInput(clientCapabilities)))
+          (state?.p !== undefined ||
+            (!link && INPUT_METHODS.has(method) && (answersInput(clientCapabilities) || logLevel !== undefined)))
         ) {
           const outcome =
             state?.p !== undefined
-              ? await parked.resume(state.p, ctx.mcpReq.inputResponses)
-              : await parked.start(clientCapabilities ?? {}, call);
+              ? await parked.resume(state.p, ctx.mcpReq.inputResponses, channel)
+              : await parked.start(clientCapabilities ?? {}, call, channel);
           if (outcome.kind === 'input') {
             const requestState = await codec.mint({ p: outcome.parkId }, ctx);
             return inputRequired({ inputRequests: { [outcome.key]: outcome.request }, requestState } as never) as never;

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClientCapabilities } from '@modelcontextprotocol/server';
-import type { CallingSession, Registry } from '@only1mcp/registry';
+import type { CallingSession, Progress, Registry } from '@only1mcp/registry';
 import { GatewayError } from '@only1mcp/mcp-types';
 
 /** A backend request waiting for the client's answer. */
@@ -21,6 +21,12 @@ interface Pending {
   request: { method: string; params?: Record<string, unknown> };
   answer(result: Record<string, unknown>): void;
   fail(error: Error): void;
+}
+
+/** Where the backend's progress and log messages go during the current round (the client's latest request). */
+export interface RoundChannel {
+  progress?: (progress: Progress) => void;
+  log?: (params: Record<string, unknown>) => void;
 }
 
 /** What a round of a parked call ends with. */
@@ -37,6 +43,7 @@ class ParkedCall {
   private wake: (() => void) | undefined;
   private rounds = 0;
   lastUsed = Date.now();
+  channel: RoundChannel = {};
 
   constructor(readonly capabilities: ClientCapabilities) {}
 
@@ -46,6 +53,7 @@ class ParkedCall {
       key: this.id,
       client: {
         capabilities: this.capabilities,
+        log: (params) => this.channel.log?.(params),
         request: (method, params) =>
           new Promise((answer, fail) => {
             this.rounds += 1;
@@ -106,21 +114,33 @@ export class ParkedCalls {
   /** Starts a call that may be parked: `run` gets the session its backend connection acts for, and the call's own signal. */
   async start(
     capabilities: ClientCapabilities,
-    run: (session: CallingSession, signal: AbortSignal) => Promise<Record<string, unknown>>,
+    run: (
+      session: CallingSession,
+      signal: AbortSignal,
+      progress: (p: Progress) => void,
+    ) => Promise<Record<string, unknown>>,
+    channel: RoundChannel = {},
   ): Promise<ParkedOutcome> {
     const call = new ParkedCall(capabilities);
+    call.channel = channel;
     this.calls.set(call.id, call);
-    call.result = run(call.session(), call.controller.signal);
+    call.result = run(call.session(), call.controller.signal, (p) => call.channel.progress?.(p));
     return this.settle(call);
   }
 
   /** Continues a parked call with the client's answers. */
-  async resume(parkId: string, responses: Record<string, unknown> | undefined): Promise<ParkedOutcome> {
+  async resume(
+    parkId: string,
+    responses: Record<string, unknown> | undefined,
+    channel: RoundChannel = {},
+  ): Promise<ParkedOutcome> {
     const call = this.calls.get(parkId);
     if (!call)
       throw new GatewayError('InvalidParams', 'Invalid or expired requestState: the call is no longer waiting', {
         expose: true,
       });
+    // Progress and logs from now on belong to this retry, the request the client is waiting on.
+    call.channel = channel;
     call.answer(responses);
     return this.settle(call);
   }

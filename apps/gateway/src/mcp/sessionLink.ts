@@ -21,6 +21,11 @@ interface CallChannel {
 /** Log levels of the protocol, least to most severe. */
 const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
+/** True when a message at `level` is at or above the client's `minimum` (no minimum: everything passes). */
+export function logLevelAllows(minimum: string | undefined, level: unknown): boolean {
+  return minimum === undefined || LOG_LEVELS.indexOf(String(level)) >= LOG_LEVELS.indexOf(minimum);
+}
+
 /** A session's link, and how a call registers itself with it. */
 export interface SessionLink {
   session: CallingSession;
@@ -33,7 +38,6 @@ export interface SessionLink {
 /** Creates the link of one session's server. */
 export function createSessionLink(server: Server, key: string): SessionLink {
   const calls: CallChannel[] = [];
-  let minLevel = 0;
   let level: string | undefined;
   const current = () => calls[calls.length - 1];
   return {
@@ -57,7 +61,7 @@ export function createSessionLink(server: Server, key: string): SessionLink {
           return level;
         },
         log(params) {
-          if (LOG_LEVELS.indexOf(String(params.level)) < minLevel) return;
+          if (!logLevelAllows(level, params.level)) return;
           const notification = { method: 'notifications/message', params };
           const call = current();
           void (call ? call.notify(notification) : server.notification(notification as never)).catch(() => undefined);
@@ -73,7 +77,6 @@ export function createSessionLink(server: Server, key: string): SessionLink {
     },
     setLogLevel(next) {
       level = next;
-      minLevel = Math.max(0, LOG_LEVELS.indexOf(next));
     },
   };
 }
