@@ -223,4 +223,34 @@ describe('per-session backend connections', () => {
       await modern.close();
     }
   });
+
+  it('passes a backend’s cancellation of its own request on to the client', async () => {
+    const client = new Client({ name: 'judy', version: '1.0.0' }, { capabilities: { sampling: {} } });
+    let aborted = false;
+    let first = true;
+    client.setRequestHandler(CreateMessageRequestSchema, (_request, extra) => {
+      if (first) {
+        first = false;
+        return { role: 'assistant', model: 'test', content: { type: 'text', text: 'ok' } };
+      }
+      // Never answers by itself: only the backend's cancellation ends it.
+      return new Promise((_resolve, reject) =>
+        extra.signal.addEventListener('abort', () => {
+          aborted = true;
+          reject(new Error('cancelled'));
+        }),
+      );
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+    try {
+      // SDK v1 clients ignore a cancellation of request id 0 (a falsy-id check), so the request
+      // that gets cancelled must not be the first one this session received.
+      await client.callTool({ name: 'asker__sample', arguments: { prompt: 'warm-up' } });
+      const result = await client.callTool({ name: 'asker__sample-abandoned', arguments: { after_ms: 200 } });
+      expect(text(result)).toBe('abandoned');
+      await waitFor('the client to see the cancellation', () => aborted);
+    } finally {
+      await client.close();
+    }
+  });
 });
