@@ -40,6 +40,8 @@ export interface ReplicaStatus {
   inFlight: number;
   restarts: number;
   lastError?: string;
+  /** What active health checks last said. */
+  health: ActiveHealth;
 }
 
 /** Options for {@link Backend}. */
@@ -93,7 +95,12 @@ interface Replica {
   connecting?: Promise<void>;
   breaker: CircuitBreaker<Parameters<Call>, Record<string, unknown>>;
   lastError?: string;
+  /** What active health checks last said (issue 4/8); `unhealthy` takes the replica out of rotation. */
+  health: ActiveHealth;
 }
+
+/** A replica's active health: from the health checker, in process or through Redis. */
+export type ActiveHealth = 'unknown' | 'healthy' | 'unhealthy';
 
 /** Errors that say the backend is unwell (they trip breakers); a backend's own JSON-RPC errors do not. */
 function isBackendFault(err: unknown): boolean {
@@ -140,7 +147,16 @@ export class Backend {
       this.sessions = new SessionConnections(config, options.logger, connect);
     this.replicas = replicaTargets(config).map(({ target, weight }, index) => {
       const id = `${config.id}#${index}`;
-      const replica = { index, id, weight, state: 'down', inFlight: 0, restarts: 0, failuresInARow: 0 } as Replica;
+      const replica = {
+        index,
+        id,
+        weight,
+        state: 'down',
+        inFlight: 0,
+        restarts: 0,
+        failuresInARow: 0,
+        health: 'unknown',
+      } as Replica;
       replica.connection = connect(id, target, options.logger, {
         onClose: (reason) => this.replicaLost(replica, reason),
         onListChanged: options.onListChanged,
@@ -346,7 +362,7 @@ export class Backend {
 
   private pick(exclude: Set<number>, key?: string): Replica | undefined {
     const candidates: Candidate[] = this.replicas
-      .filter((r) => r.state === 'up' && !exclude.has(r.index) && !r.breaker.opened)
+      .filter((r) => r.state === 'up' && r.health !== 'unhealthy' && !exclude.has(r.index) && !r.breaker.opened)
       .map((r) => ({ index: r.index, inFlight: r.inFlight, weight: r.weight }));
     const chosen = this.balancer.pick(candidates, key);
     return chosen === undefined ? undefined : this.replicas[chosen.index];
@@ -360,11 +376,40 @@ export class Backend {
       breaker: r.breaker.opened ? 'open' : r.breaker.halfOpen ? 'half-open' : 'closed',
       inFlight: r.inFlight,
       restarts: r.restarts,
+      health: r.health,
       ...(r.lastError === undefined ? {} : { lastError: r.lastError }),
     }));
   }
 
-  /** Stops reconnecting and closes every replica (ending stdio processes). */
+  /**
+   * Probes one replica the way active health checks do: an MCP `ping` on its live connection.
+   * Rejects when the replica is not connected or does not answer within `timeoutMs`.
+   */
+  async probe(index: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const replica = this.replicas[index];
+    if (!replica || replica.state !== 'up')
+      throw new GatewayError('BackendUnavailable', `Replica ${this.id}#${index} is not connected`);
+    await replica.connection.request('ping', undefined, { timeoutMs, signal });
+  }
+
+  /** Records what active health checks say about one replica. */
+  setHealth(index: number, health: ActiveHealth): void {
+    const replica = this.replicas[index];
+    if (replica && replica.health !== health) {
+      this.options.logger.info('backend replica health changed', {
+        replica: replica.id,
+        from: replica.health,
+        to: health,
+      });
+      replica.health = health;
+    }
+  }
+
+  /** How many replicas this backend has. */
+  get replicaCount(): number {
+    return this.replicas.length;
+  }
+
   /** Closes the connection a client session had of its own (`per_session` mode). */
   async releaseSession(key: string): Promise<void> {
     await this.sessions?.release(key);
@@ -385,6 +430,7 @@ export class Backend {
     return this.sessions?.size ?? 0;
   }
 
+  /** Stops reconnecting and closes every replica (ending stdio processes). */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.sessions?.close();

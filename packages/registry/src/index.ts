@@ -5,7 +5,7 @@
 export { Registry, changedLists } from './registry';
 export type { ChangedList, RegistryOptions, ServerStatus } from './registry';
 export { Backend, IDEMPOTENT_METHODS } from './backend';
-export type { BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
+export type { ActiveHealth, BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
 export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';
 export type {
   BackendConnection,

@@ -4,7 +4,7 @@
  */
 import type { Config } from '@only1mcp/config';
 import { GatewayError, LIST_METHODS, type ListMethod, type ServerCapabilities } from '@only1mcp/mcp-types';
-import { Backend, type BackendCallOptions, type ReplicaStatus } from './backend';
+import { Backend, type ActiveHealth, type BackendCallOptions, type ReplicaStatus } from './backend';
 import { buildCatalog, type BackendLists, type Catalog } from './catalog';
 import type { Logger } from './logger';
 
@@ -279,6 +279,28 @@ export class Registry {
   /** Forwards a client session's `notifications/roots/list_changed` to the connections it has of its own. */
   async sessionRootsChanged(key: string): Promise<void> {
     await Promise.all(this.backends.map((b) => b.sessionRootsChanged(key)));
+  }
+
+  /**
+   * What active health checks probe: every replica of every enabled backend, by id
+   * (`serverId#index`), with its probe (an MCP ping on the live connection).
+   */
+  healthTargets(timeoutMs: number): { id: string; probe: (signal: AbortSignal) => Promise<void> }[] {
+    return this.backends
+      .filter((b) => b.config.enabled)
+      .flatMap((b) =>
+        Array.from({ length: b.replicaCount }, (_, index) => ({
+          id: `${b.id}#${index}`,
+          probe: (signal: AbortSignal) => b.probe(index, timeoutMs, signal),
+        })),
+      );
+  }
+
+  /** Applies an active health result (`serverId#index`); unknown ids are ignored (another configuration's). */
+  applyHealth(id: string, health: ActiveHealth): void {
+    const hash = id.lastIndexOf('#');
+    const index = Number(id.slice(hash + 1));
+    if (hash > 0 && Number.isInteger(index)) this.backend(id.slice(0, hash))?.setHealth(index, health);
   }
 
   /** Health of every backend. */

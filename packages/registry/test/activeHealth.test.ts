@@ -1,0 +1,66 @@
+/**
+ * The registry's side of active health checks (issue 4/8): the probes it offers (an MCP ping on
+ * each replica's live connection) and what a health result does to routing.
+ */
+import { ConfigSchema } from '@only1mcp/config';
+import { fixtureServerCommand, startHttpFixture, type HttpFixture } from '@only1mcp/test-utils';
+import { Registry, silentLogger } from '../src';
+import { repeat, tally, whoami } from './support';
+
+describe('active health hooks', () => {
+  let web: HttpFixture;
+  let registry: Registry;
+
+  beforeAll(async () => {
+    web = await startHttpFixture({ transport: 'http', label: 'web' });
+    registry = new Registry(
+      ConfigSchema.parse({
+        servers: [
+          { id: 'pool', transport: 'stdio', ...fixtureServerCommand({ label: 'pool' }), replicas: 2 },
+          { id: 'web', transport: 'http', url: web.url, connect_timeout: '2s' },
+        ],
+      }),
+      { logger: silentLogger },
+    );
+    await registry.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await registry?.stop();
+    await web?.stop();
+  });
+
+  const probe = (id: string) =>
+    registry
+      .healthTargets(2000)
+      .find((t) => t.id === id)!
+      .probe(new AbortController().signal);
+
+  it('offers one probe per replica, each a ping that answers while the replica is up', async () => {
+    expect(registry.healthTargets(2000).map((t) => t.id)).toEqual(['pool#0', 'pool#1', 'web#0']);
+    await expect(probe('pool#0')).resolves.toBeUndefined();
+    await expect(probe('web#0')).resolves.toBeUndefined();
+  });
+
+  it('takes a replica marked unhealthy out of rotation, and puts it back when healthy', async () => {
+    registry.applyHealth('pool#1', 'unhealthy');
+    expect(registry.status()[0]!.replicas.map((r) => r.health)).toEqual(['unknown', 'unhealthy']);
+    const during = tally(await repeat(20, 4, () => whoami(registry, 'pool__whoami')), (a) => a.pid);
+    expect(during.size).toBe(1);
+
+    registry.applyHealth('pool#1', 'healthy');
+    const after = tally(await repeat(20, 4, () => whoami(registry, 'pool__whoami')), (a) => a.pid);
+    expect(after.size).toBe(2);
+  });
+
+  it('ignores results for replicas it does not have', () => {
+    expect(() => registry.applyHealth('nope#0', 'unhealthy')).not.toThrow();
+    expect(() => registry.applyHealth('pool#9', 'unhealthy')).not.toThrow();
+    expect(() => registry.applyHealth('garbage', 'unhealthy')).not.toThrow();
+  });
+
+  it('fails the probe of a backend that died', async () => {
+    await web.kill();
+    await expect(probe('web#0')).rejects.toBeDefined();
+  });
+});
