@@ -1,0 +1,154 @@
+import { HealthChecker, type HealthCheckerOptions, type HealthTarget } from './healthChecker';
+import type { HealthRecord } from './healthRecord';
+import { InMemoryHealthStore } from './inMemoryHealthStore';
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+/** A target whose next answers the test decides. */
+function switchable(id: string) {
+  let healthy = true;
+  const target: HealthTarget & { set(ok: boolean): void } = {
+    id,
+    set: (ok) => void (healthy = ok),
+    probe: async () => {
+      if (!healthy) throw new Error('connection refused');
+    },
+  };
+  return target;
+}
+
+const options: HealthCheckerOptions = {
+  intervalMs: 60_000,
+  timeoutMs: 5_000,
+  unhealthyThreshold: 3,
+  healthyThreshold: 2,
+};
+
+function setup(targets: HealthTarget[], overrides: Partial<HealthCheckerOptions> = {}) {
+  const clock = manualClock();
+  const store = new InMemoryHealthStore();
+  const changes: HealthRecord[] = [];
+  const checker = new HealthChecker(
+    { ...options, ...overrides },
+    { targets: () => targets, store, checkedBy: 'gw-1', clock, onChange: (r) => changes.push(r) },
+  );
+  return { clock, store, changes, checker };
+}
+
+describe('HealthChecker', () => {
+  it('lets the first result decide from unknown', async () => {
+    const up = switchable('a#0');
+    const down = switchable('b#0');
+    down.set(false);
+    const { checker, changes } = setup([up, down]);
+    expect(checker.health('a#0')).toBeUndefined();
+    await checker.runOnce();
+    expect(checker.health('a#0')?.status).toBe('healthy');
+    expect(checker.health('b#0')?.status).toBe('unhealthy');
+    expect(changes.map((c) => [c.id, c.status])).toEqual([
+      ['a#0', 'healthy'],
+      ['b#0', 'unhealthy'],
+    ]);
+  });
+
+  it('turns unhealthy after unhealthyThreshold failures and healthy after healthyThreshold successes', async () => {
+    const target = switchable('a#0');
+    const { checker, changes, store } = setup([target]);
+    await checker.runOnce();
+    target.set(false);
+    await checker.runOnce();
+    await checker.runOnce();
+    expect(checker.health('a#0')).toMatchObject({ status: 'healthy', consecutiveFailures: 2 });
+    await checker.runOnce();
+    expect(checker.health('a#0')).toMatchObject({ status: 'unhealthy', consecutiveFailures: 3 });
+    target.set(true);
+    await checker.runOnce();
+    expect(checker.health('a#0')).toMatchObject({ status: 'unhealthy', consecutiveSuccesses: 1 });
+    await checker.runOnce();
+    expect(checker.health('a#0')?.status).toBe('healthy');
+    expect(changes.map((c) => c.status)).toEqual(['healthy', 'unhealthy', 'healthy']);
+    // Every result is written, not only changes.
+    expect((await store.getAll())[0]).toMatchObject({ id: 'a#0', status: 'healthy', checkedBy: 'gw-1' });
+  });
+
+  it('a success in the middle of failures resets the count', async () => {
+    const target = switchable('a#0');
+    const { checker } = setup([target]);
+    await checker.runOnce();
+    for (const ok of [false, false, true, false, false]) {
+      target.set(ok);
+      await checker.runOnce();
+    }
+    expect(checker.health('a#0')).toMatchObject({ status: 'healthy', consecutiveFailures: 2 });
+  });
+
+  it('records latency, lastCheck and lastError', async () => {
+    let fail = false;
+    // The probe moves the test's clock, so "latency" is exact; `s` is set before any probe runs.
+    const target: HealthTarget = {
+      id: 'a#0',
+      probe: async () => {
+        s.clock.advance(42);
+        if (fail) throw new Error('boom');
+      },
+    };
+    const s = setup([target]);
+    const { clock } = s;
+    await s.checker.runOnce();
+    const [first] = await s.store.getAll();
+    expect(first).toMatchObject({ latencyMs: 42, lastCheck: clock.now() });
+    expect(first?.lastError).toBeUndefined();
+    fail = true;
+    await s.checker.runOnce();
+    const [second] = await s.store.getAll();
+    expect(second).toMatchObject({ lastError: 'boom', lastCheck: clock.now() });
+    expect(second?.latencyMs).toBeUndefined();
+  });
+
+  it('aborts a probe that hangs past the timeout and counts it as a failure', async () => {
+    let signalSeen: AbortSignal | undefined;
+    const hanging: HealthTarget = {
+      id: 'slow#0',
+      probe: (signal) => {
+        signalSeen = signal;
+        return new Promise(() => {}); // never settles, ignores the signal
+      },
+    };
+    const { checker } = setup([hanging], { timeoutMs: 20 });
+    await checker.runOnce();
+    expect(signalSeen?.aborted).toBe(true);
+    expect(checker.health('slow#0')).toMatchObject({ status: 'unhealthy' });
+    expect(checker.health('slow#0')?.lastError).toMatch(/timed out after 20 ms/);
+  });
+
+  it('stop() aborts probes in flight and discards their results', async () => {
+    let signalSeen: AbortSignal | undefined;
+    const hanging: HealthTarget = {
+      id: 'slow#0',
+      probe: (signal) => {
+        signalSeen = signal;
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+      },
+    };
+    const { checker, store } = setup([hanging], { timeoutMs: 60_000 });
+    checker.start();
+    await checker.stop();
+    expect(signalSeen?.aborted).toBe(true);
+    expect(checker.health('slow#0')).toBeUndefined();
+    expect(await store.getAll()).toEqual([]);
+  });
+
+  it('forgets targets that are no longer listed', async () => {
+    let targets: HealthTarget[] = [switchable('a#0'), switchable('b#0')];
+    const store = new InMemoryHealthStore();
+    const checker = new HealthChecker(options, { targets: () => targets, store, checkedBy: 'gw-1' });
+    await checker.runOnce();
+    targets = [switchable('a#0')];
+    await checker.runOnce();
+    expect(checker.healthAll().map((h) => h.id)).toEqual(['a#0']);
+  });
+});

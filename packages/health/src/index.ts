@@ -1,0 +1,21 @@
+/** @only1mcp/health. Any new export here is public API. */
+export { HealthChecker, ProbeTimeoutError } from './healthChecker';
+export type { HealthCheckerDeps, HealthCheckerOptions, HealthTarget } from './healthChecker';
+export { initialTargetHealth, nextTargetHealth } from './targetHealth';
+export type { ProbeResult, TargetHealth, Thresholds } from './targetHealth';
+export { effectiveStatus, healthRecordSchema, healthStatusSchema, isStale, parseHealthRecord } from './healthRecord';
+export type { HealthRecord, HealthStatus } from './healthRecord';
+export type { HealthListener, HealthStore } from './healthStore';
+export { InMemoryHealthStore } from './inMemoryHealthStore';
+export { RedisHealthStore, recordTtlMs } from './redisHealthStore';
+export type { RedisHealthStoreOptions } from './redisHealthStore';
+export { DEFAULT_KEY_PREFIX, createRedisKeys } from './redisKeys';
+export type { RedisKeys } from './redisKeys';
+export { createRedisClient } from './createRedisClient';
+export type { RedisClient, RedisClientOptions } from './createRedisClient';
+export { WorkerLease } from './workerLease';
+export type { WorkerLeaseOptions } from './workerLease';
+export { systemClock } from './clock';
+export type { Clock } from './clock';
+export { silentLogger } from './logger';
+export type { LogFields, Logger } from './logger';

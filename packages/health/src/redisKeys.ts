@@ -1,0 +1,41 @@
+/**
+ * Every Redis key and channel name this package uses, in one place. Records live under
+ * `health:record:` rather than `health:` so that a SCAN for records can never match the lease key
+ * (`health:lease`) or any later sibling.
+ */
+
+/** Prefix of every key when the config gives none. */
+export const DEFAULT_KEY_PREFIX = 'only1mcp:';
+
+const HEALTH_RECORD = 'health:record:';
+const HEALTH_CHANGES = 'health:changes';
+const HEALTH_LEASE = 'health:lease';
+
+/** Key and channel names under one prefix. */
+export interface RedisKeys {
+  readonly prefix: string;
+  /** String key holding one replica's record as JSON (with a TTL). */
+  healthRecord(id: string): string;
+  /** SCAN MATCH pattern for every record key (prefix glob characters escaped). */
+  readonly healthRecordPattern: string;
+  /** Pub/sub channel on which status changes are announced. */
+  readonly healthChanges: string;
+  /** Key of the lease that elects the one worker running health checks. */
+  readonly healthLease: string;
+}
+
+/** Escapes Redis glob characters so a prefix like `app[1]:` matches itself only. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/** Builds the names for `prefix` (default {@link DEFAULT_KEY_PREFIX}). */
+export function createRedisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys {
+  return {
+    prefix,
+    healthRecord: (id) => `${prefix}${HEALTH_RECORD}${id}`,
+    healthRecordPattern: `${escapeGlob(prefix)}${HEALTH_RECORD}*`,
+    healthChanges: `${prefix}${HEALTH_CHANGES}`,
+    healthLease: `${prefix}${HEALTH_LEASE}`,
+  };
+}
