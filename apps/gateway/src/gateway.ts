@@ -8,6 +8,7 @@ import { GatewayMetrics, MetricsRegistry, type MetricsStateSource } from '@only1
 import { Registry, type Logger } from '@only1mcp/registry';
 import { createApp, type GatewayApp } from './http/createApp';
 import { withHotPath } from './http/hotPath';
+import { startEmbeddedHealth } from './embeddedHealth';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -71,6 +72,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       logger.debug('backend log message', { server, backendLevel: level, source, data }),
   }));
   await registry.start();
+  const health = startEmbeddedHealth(config, registry, logger);
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
   const { app, mcp, sse, drain, check } = gatewayApp;
   const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));
@@ -85,6 +87,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   } catch (err) {
     // The backends are already running: stop them, or their processes would keep this one alive.
     gatewayApp.parked.close();
+    await health?.stop();
     await Promise.all([gatewayApp.mcp.close(), gatewayApp.sse.close(), registry.stop()]);
     throw listenFailure(err as NodeJS.ErrnoException, config.server);
   }
@@ -111,6 +114,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         server.closeAllConnections();
         await closed;
         // 4. Close backends, ending every stdio child process.
+        await health?.stop();
         await registry.stop();
         logger.info('gateway stopped');
       })();

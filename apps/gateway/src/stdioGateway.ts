@@ -10,6 +10,7 @@ import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/s
 import type { Config } from '@only1mcp/config';
 import { Registry, type Logger } from '@only1mcp/registry';
 import { Drain } from './drain';
+import { startEmbeddedHealth } from './embeddedHealth';
 import type { Server } from '@modelcontextprotocol/server';
 import { createMcpServer } from './mcp/createMcpServer';
 import { sendListChanged } from './mcp/listChanged';
@@ -52,6 +53,7 @@ export async function startStdioGateway(
   // Backends start first so the client's first tools/list sees the whole catalogue; the client's
   // opening message waits in the pipe meanwhile.
   await registry.start();
+  const health = startEmbeddedHealth(config, registry, logger);
   const transport = new StdioServerTransport(stdin, stdout);
   // One session per process: a stable key keeps consistent hashing sticky for this client.
   const sessionKey = randomUUID();
@@ -75,6 +77,7 @@ export async function startStdioGateway(
         // Calls in flight finish first, bounded by shutdown_timeout.
         await drain.start(config.server.shutdown_timeout);
         await connection.close();
+        await health?.stop();
         await registry.stop();
         logger.info('stdio gateway stopped');
       } finally {

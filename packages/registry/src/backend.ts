@@ -5,7 +5,7 @@
  */
 import CircuitBreaker from 'opossum';
 import type { RoutingAlgorithm, ServerConfig } from '@only1mcp/config';
-import { GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
+import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
 import {
   createBackendConnection,
   replicaTargets,
@@ -382,14 +382,17 @@ export class Backend {
   }
 
   /**
-   * Probes one replica the way active health checks do: an MCP `ping` on its live connection.
+   * Probes one replica the way active health checks do: an MCP `ping` on its live connection
+   * (`server/discover` for a 2026-07-28 backend, whose protocol has no ping).
    * Rejects when the replica is not connected or does not answer within `timeoutMs`.
    */
   async probe(index: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const replica = this.replicas[index];
     if (!replica || replica.state !== 'up')
       throw new GatewayError('BackendUnavailable', `Replica ${this.id}#${index} is not connected`);
-    await replica.connection.request('ping', undefined, { timeoutMs, signal });
+    // The current protocol has no ping; its cheapest request is server/discover.
+    const method = replica.connection.protocolVersion === CURRENT_PROTOCOL_VERSION ? 'server/discover' : 'ping';
+    await replica.connection.request(method, undefined, { timeoutMs, signal });
   }
 
   /** Records what active health checks say about one replica. */

@@ -3,21 +3,30 @@
  * each replica's live connection) and what a health result does to routing.
  */
 import { ConfigSchema } from '@only1mcp/config';
-import { fixtureServerCommand, startHttpFixture, type HttpFixture } from '@only1mcp/test-utils';
+import {
+  fixtureServerCommand,
+  startHttpFixture,
+  startModernFixture,
+  type HttpFixture,
+  type ModernFixture,
+} from '@only1mcp/test-utils';
 import { Registry, silentLogger } from '../src';
 import { repeat, tally, whoami } from './support';
 
 describe('active health hooks', () => {
   let web: HttpFixture;
+  let modern: ModernFixture;
   let registry: Registry;
 
   beforeAll(async () => {
     web = await startHttpFixture({ transport: 'http', label: 'web' });
+    modern = await startModernFixture();
     registry = new Registry(
       ConfigSchema.parse({
         servers: [
           { id: 'pool', transport: 'stdio', ...fixtureServerCommand({ label: 'pool' }), replicas: 2 },
           { id: 'web', transport: 'http', url: web.url, connect_timeout: '2s' },
+          { id: 'modern', transport: 'http', url: modern.url },
         ],
       }),
       { logger: silentLogger },
@@ -28,6 +37,7 @@ describe('active health hooks', () => {
   afterAll(async () => {
     await registry?.stop();
     await web?.stop();
+    await modern?.stop();
   });
 
   const probe = (id: string) =>
@@ -37,9 +47,11 @@ describe('active health hooks', () => {
       .probe(new AbortController().signal);
 
   it('offers one probe per replica, each a ping that answers while the replica is up', async () => {
-    expect(registry.healthTargets(2000).map((t) => t.id)).toEqual(['pool#0', 'pool#1', 'web#0']);
+    expect(registry.healthTargets(2000).map((t) => t.id)).toEqual(['pool#0', 'pool#1', 'web#0', 'modern#0']);
     await expect(probe('pool#0')).resolves.toBeUndefined();
     await expect(probe('web#0')).resolves.toBeUndefined();
+    // 2026-07-28 has no ping: the probe is server/discover.
+    await expect(probe('modern#0')).resolves.toBeUndefined();
   });
 
   it('takes a replica marked unhealthy out of rotation, and puts it back when healthy', async () => {

@@ -1,0 +1,69 @@
+/**
+ * Active health checks inside the gateway (single node, no Redis): a replica that stops answering
+ * without dropping its connection (frozen with SIGSTOP) is found by the checker's pings and taken
+ * out of rotation; thawed, it is put back. Passive health alone would never notice: the connection
+ * stays open.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ConfigSchema } from '@only1mcp/config';
+import { silentLogger } from '@only1mcp/registry';
+import { startHttpFixture, waitFor, type HttpFixture, type WhoAmI } from '@only1mcp/test-utils';
+import { startGateway, type RunningGateway } from '../src';
+
+let replicas: HttpFixture[];
+let gateway: RunningGateway;
+let client: Client;
+
+beforeAll(async () => {
+  replicas = await Promise.all(['a', 'b'].map((label) => startHttpFixture({ transport: 'http', label })));
+  const parsed = ConfigSchema.parse({
+    servers: [{ id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), request_timeout: '2s' }],
+    health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
+  });
+  gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+  client = new Client({ name: 'health-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+}, 30_000);
+
+afterAll(async () => {
+  for (const r of replicas ?? []) {
+    try {
+      process.kill(r.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
+  await client?.close();
+  await gateway?.stop();
+  await Promise.all((replicas ?? []).map((r) => r.stop()));
+});
+
+const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;
+
+async function labels(count: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const result = (await client.callTool({ name: 'pool__whoami', arguments: {} })) as { content: { text: string }[] };
+    seen.add((JSON.parse(result.content[0]!.text) as WhoAmI).label);
+  }
+  return seen;
+}
+
+describe('active health checks in the gateway', () => {
+  it('marks every answering replica healthy', async () => {
+    await waitFor('both replicas to be healthy', () => health(0) === 'healthy' && health(1) === 'healthy');
+    expect(await labels(10)).toEqual(new Set(['a', 'b']));
+  });
+
+  it('takes a frozen replica out of rotation while its connection stays open, and puts it back when it answers again', async () => {
+    process.kill(replicas[1]!.pid, 'SIGSTOP');
+    await waitFor('replica b to be marked unhealthy', () => health(1) === 'unhealthy');
+    expect(gateway.registry.status()[0]!.replicas[1]!.state).toBe('up');
+    expect(await labels(10)).toEqual(new Set(['a']));
+
+    process.kill(replicas[1]!.pid, 'SIGCONT');
+    await waitFor('replica b to be healthy again', () => health(1) === 'healthy');
+    await waitFor('replica b to get calls again', async () => (await labels(4)).has('b'));
+  }, 30_000);
+});
