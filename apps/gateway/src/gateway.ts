@@ -9,6 +9,7 @@ import { Registry, type Logger } from '@only1mcp/registry';
 import { createApp, type GatewayApp } from './http/createApp';
 import { withHotPath } from './http/hotPath';
 import { startEmbeddedHealth } from './embeddedHealth';
+import { startSharedHealth } from './sharedHealth';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -72,7 +73,12 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       logger.debug('backend log message', { server, backendLevel: level, source, data }),
   }));
   await registry.start();
-  const health = startEmbeddedHealth(config, registry, logger);
+  // With Redis, the health-worker's shared results (and own checks while they are stale); without, own checks.
+  const health = !config.health.enabled
+    ? undefined
+    : config.redis
+      ? await startSharedHealth(config, registry, logger)
+      : startEmbeddedHealth(config, registry, logger);
   const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
   const { app, mcp, sse, drain, check } = gatewayApp;
   const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));

@@ -10,4 +10,5 @@ export type { RunningGateway } from './gateway';
 export { startStdioGateway } from './stdioGateway';
 export type { RunningStdioGateway, StdioGatewayOptions } from './stdioGateway';
 export { createLogger } from './logger';
+export { reportError } from './cli/commands/reportError';
 export { VERSION } from './version';

@@ -1,0 +1,93 @@
+/**
+ * Health shared through Redis (issue 4/8), with real parts: a redis-server on a free port, two
+ * Streamable HTTP fixture replicas, the health-worker and a gateway. A replica frozen with SIGSTOP
+ * (its connection stays open) is found by the worker, and the gateway stops routing to it; the
+ * worker gone, the gateway's own checks take over; Redis gone, the gateway keeps answering.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ConfigSchema } from '@only1mcp/config';
+import { startGateway, type RunningGateway } from '@only1mcp/gateway';
+import { silentLogger } from '@only1mcp/registry';
+import {
+  startHttpFixture,
+  startRedis,
+  waitFor,
+  type HttpFixture,
+  type RedisHandle,
+  type WhoAmI,
+} from '@only1mcp/test-utils';
+import { startHealthWorker, type RunningHealthWorker } from '../src';
+
+let redis: RedisHandle;
+let replicas: HttpFixture[];
+let worker: RunningHealthWorker | undefined;
+let gateway: RunningGateway;
+let client: Client;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  replicas = await Promise.all(['a', 'b'].map((label) => startHttpFixture({ transport: 'http', label })));
+  const config = ConfigSchema.parse({
+    servers: [{ id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), request_timeout: '2s' }],
+    health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
+    redis: { url: redis.url, key_prefix: 'test:' },
+  });
+  worker = await startHealthWorker(config, silentLogger);
+  await waitFor('the worker to hold the lease', () => worker!.probing);
+  gateway = await startGateway({ ...config, server: { ...config.server, port: 0 } }, silentLogger);
+  client = new Client({ name: 'shared-health', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+}, 30_000);
+
+afterAll(async () => {
+  for (const r of replicas ?? []) {
+    try {
+      process.kill(r.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+  }
+  await client?.close();
+  await gateway?.stop();
+  await worker?.stop();
+  await Promise.all((replicas ?? []).map((r) => r.stop()));
+  await redis?.stop();
+});
+
+const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;
+
+async function labels(count: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const result = (await client.callTool({ name: 'pool__whoami', arguments: {} })) as { content: { text: string }[] };
+    seen.add((JSON.parse(result.content[0]!.text) as WhoAmI).label);
+  }
+  return seen;
+}
+
+async function freezeUntilUnhealthyThenThaw(): Promise<void> {
+  process.kill(replicas[1]!.pid, 'SIGSTOP');
+  await waitFor('replica b to be marked unhealthy', () => health(1) === 'unhealthy');
+  expect(await labels(6)).toEqual(new Set(['a']));
+  process.kill(replicas[1]!.pid, 'SIGCONT');
+  await waitFor('replica b to be healthy again', () => health(1) === 'healthy');
+}
+
+describe('health shared through Redis', () => {
+  it('applies the worker’s results: a frozen replica leaves rotation and comes back', async () => {
+    await waitFor('both replicas healthy', () => health(0) === 'healthy' && health(1) === 'healthy');
+    await freezeUntilUnhealthyThenThaw();
+  }, 30_000);
+
+  it('runs its own checks once the worker is gone and its records have expired', async () => {
+    await worker!.stop();
+    worker = undefined;
+    await freezeUntilUnhealthyThenThaw();
+  }, 30_000);
+
+  it('keeps answering while Redis is down', async () => {
+    await redis.stop();
+    expect((await labels(4)).size).toBeGreaterThan(0);
+  }, 30_000);
+});
