@@ -9,7 +9,7 @@ import { Registry, type Logger } from '@only1mcp/registry';
 import { createApp, type GatewayApp } from './http/createApp';
 import { withHotPath } from './http/hotPath';
 import { startEmbeddedHealth } from './embeddedHealth';
-import { startSharedHealth } from './sharedHealth';
+import { startSharedHealth, type SharedHealth } from './sharedHealth';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -55,12 +55,13 @@ function listenFailure(err: NodeJS.ErrnoException, { host, port }: Config['serve
 /** Starts a gateway for `config` and resolves once it listens. */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   // The gauges read sessions and backend health at scrape time, through these late-bound references.
-  const live: { app?: GatewayApp; registry?: Registry } = {};
+  const live: { app?: GatewayApp; registry?: Registry; shared?: SharedHealth } = {};
   const metrics = new GatewayMetrics({
     registry: new MetricsRegistry(),
     state: {
       sessions: () => live.app?.sessionCounts() ?? {},
       servers: () => (live.registry ? serverHealth(live.registry) : []),
+      ...(config.redis ? { redisConnected: () => live.shared?.redisConnected() ?? false } : {}),
     },
   });
   const registry = (live.registry = new Registry(config, {
@@ -77,9 +78,21 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const health = !config.health.enabled
     ? undefined
     : config.redis
-      ? await startSharedHealth(config, registry, logger)
+      ? (live.shared = await startSharedHealth(config, registry, logger))
       : startEmbeddedHealth(config, registry, logger);
-  const gatewayApp = (live.app = createApp({ config, registry, logger, metrics }));
+  const gatewayApp = (live.app = createApp({
+    config,
+    registry,
+    logger,
+    metrics,
+    // What /health says about shared state (only with Redis).
+    sharedState: config.redis
+      ? () => ({
+          redis: live.shared?.redisConnected() ? 'connected' : 'unreachable',
+          health_source: live.shared?.fallingBack ? 'own checks' : 'health-worker',
+        })
+      : undefined,
+  }));
   const { app, mcp, sse, drain, check } = gatewayApp;
   const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));
   try {

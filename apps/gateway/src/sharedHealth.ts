@@ -22,6 +22,8 @@ import { startEmbeddedHealth } from './embeddedHealth';
 export interface SharedHealth {
   /** True while this gateway runs its own checks because no fresh shared result exists. */
   readonly fallingBack: boolean;
+  /** True while Redis is reachable. */
+  redisConnected(): boolean;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startSharedHealth(config: Config, registry: Registry, logg
     get fallingBack() {
       return own !== undefined;
     },
+    redisConnected: () => client.isConnected(),
     async stop() {
       clearInterval(timer);
       await own?.stop();

@@ -56,6 +56,9 @@ afterAll(async () => {
 });
 
 const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;
+const shared = async () =>
+  ((await (await fetch(`${gateway.url}/health`)).json()) as { shared: Record<string, string> }).shared;
+const metrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
 
 async function labels(count: number): Promise<Set<string>> {
   const seen = new Set<string>();
@@ -77,17 +80,27 @@ async function freezeUntilUnhealthyThenThaw(): Promise<void> {
 describe('health shared through Redis', () => {
   it('applies the worker’s results: a frozen replica leaves rotation and comes back', async () => {
     await waitFor('both replicas healthy', () => health(0) === 'healthy' && health(1) === 'healthy');
+    // Right after start the gateway may check by itself until the worker's first round is in.
+    await waitFor('the gateway to follow the worker', async () => (await shared()).health_source === 'health-worker');
+    expect(await shared()).toEqual({ redis: 'connected', health_source: 'health-worker' });
+    expect(await metrics()).toMatch(/^only1mcp_redis_connected 1$/m);
     await freezeUntilUnhealthyThenThaw();
   }, 30_000);
 
   it('runs its own checks once the worker is gone and its records have expired', async () => {
     await worker!.stop();
     worker = undefined;
+    await waitFor(
+      'the gateway to fall back to its own checks',
+      async () => (await shared()).health_source === 'own checks',
+    );
     await freezeUntilUnhealthyThenThaw();
   }, 30_000);
 
   it('keeps answering while Redis is down', async () => {
     await redis.stop();
     expect((await labels(4)).size).toBeGreaterThan(0);
+    await waitFor('the outage to show in /health', async () => (await shared()).redis === 'unreachable');
+    expect(await metrics()).toMatch(/^only1mcp_redis_connected 0$/m);
   }, 30_000);
 });

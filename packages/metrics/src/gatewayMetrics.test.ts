@@ -50,4 +50,14 @@ describe('GatewayMetrics', () => {
     });
     expect((await metrics.exposition()).body).toContain('only1mcp_process_cpu_seconds_total');
   });
+
+  it('reports Redis connectivity only when Redis is configured', async () => {
+    const withRedis = new GatewayMetrics({
+      registry: new MetricsRegistry(),
+      state: { sessions: () => ({}), servers: () => [], redisConnected: () => false },
+      processMetrics: false,
+    });
+    expect((await withRedis.exposition()).body).toContain(`${METRIC.redisConnected} 0`);
+    expect((await build().exposition()).body).not.toMatch(new RegExp(`^${METRIC.redisConnected} `, 'm'));
+  });
 });

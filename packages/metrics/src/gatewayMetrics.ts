@@ -13,6 +13,8 @@ export interface MetricsStateSource {
   sessions(): Record<string, number>;
   /** Each backend server: healthy (at least one replica up) and the worst breaker state among its replicas. */
   servers(): { id: string; healthy: boolean; breaker: keyof typeof BREAKER_STATE_VALUE }[];
+  /** Whether Redis is reachable; given only when Redis is configured (otherwise there is no gauge). */
+  redisConnected?(): boolean;
 }
 
 /** Options for {@link GatewayMetrics}. */
@@ -81,6 +83,18 @@ export class GatewayMetrics {
         for (const s of state.servers()) this.set({ server_id: s.id }, s.healthy ? 1 : 0);
       },
     });
+    const redisConnected = state.redisConnected;
+    // Only a replica configured with Redis has the gauge (an unlabelled gauge cannot be absent otherwise).
+    if (redisConnected) {
+      new Gauge({
+        name: METRIC.redisConnected,
+        help: 'Redis reachable from this replica: 1 yes, 0 no.',
+        registers,
+        collect() {
+          this.set(redisConnected() ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: METRIC.circuitBreakerState,
       help: 'Worst circuit-breaker state among a server’s replicas: 0 closed, 1 open, 2 half-open.',

@@ -9,6 +9,7 @@ export const METRIC = {
   backendHealthStatus: 'only1mcp_backend_health_status',
   backendRequestsTotal: 'only1mcp_backend_requests_total',
   circuitBreakerState: 'only1mcp_circuit_breaker_state',
+  redisConnected: 'only1mcp_redis_connected',
 } as const;
 
 /** Buckets of `only1mcp_request_duration_seconds`, in seconds (fixed by the issue that defines it). */

@@ -25,6 +25,8 @@ export interface AppDeps {
   registry: Registry;
   logger: Logger;
   metrics: GatewayMetrics;
+  /** Shared-state facts for /health (Redis connectivity, where health results come from); absent on a single node. */
+  sharedState?: () => Record<string, unknown>;
 }
 
 /** The app and the MCP fronts (for shutdown). */
@@ -47,7 +49,7 @@ export interface GatewayApp {
 }
 
 /** Builds the gateway's Express app. */
-export function createApp({ config, registry, logger, metrics }: AppDeps): GatewayApp {
+export function createApp({ config, registry, logger, metrics, sharedState }: AppDeps): GatewayApp {
   const app = express();
   app.disable('x-powered-by');
   const drain = new Drain();
@@ -75,6 +77,7 @@ export function createApp({ config, registry, logger, metrics }: AppDeps): Gatew
     res.json({
       status: 'ok',
       version: VERSION,
+      ...(sharedState ? { shared: sharedState() } : {}),
       servers: servers.map((s) => ({ id: s.id, up: s.up, enabled: s.enabled, replicas: s.replicas })),
     });
   });
