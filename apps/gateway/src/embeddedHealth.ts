@@ -1,32 +1,51 @@
 /**
- * Active health checks run inside the gateway (the single-node default): the same HealthChecker
- * the health-worker runs, probing every backend replica with an MCP ping at `health.interval`, its
- * results kept in memory and applied to routing (an unhealthy replica gets no calls until it is
- * healthy again). Passive health (breakers, lost connections) stays as it is and combines with it.
+ * Active health checks run inside the gateway (the single-node default, and the fallback while the
+ * health-worker's shared results are stale): the same HealthChecker the health-worker runs, one per
+ * group of servers with the same settings, probing every backend replica at its `health.interval`.
+ * Results stay in memory and are applied to routing (an unhealthy replica gets no calls until it
+ * is healthy again). Passive health (breakers, lost connections) stays as it is and combines with it.
  */
 import type { Config } from '@only1mcp/config';
-import { HealthChecker, InMemoryHealthStore } from '@only1mcp/health';
+import { HealthChecker, InMemoryHealthStore, type HealthRecord, type HealthStore } from '@only1mcp/health';
 import type { Logger, Registry } from '@only1mcp/registry';
 
-/** Starts the in-process checker; undefined when `health.enabled` is false. */
-export function startEmbeddedHealth(config: Config, registry: Registry, logger: Logger): HealthChecker | undefined {
-  const health = config.health;
-  if (!health.enabled) return undefined;
-  const checker = new HealthChecker(
-    {
-      intervalMs: health.interval,
-      timeoutMs: health.timeout,
-      unhealthyThreshold: health.unhealthy_threshold,
-      healthyThreshold: health.healthy_threshold,
-    },
-    {
-      targets: () => registry.healthTargets(health.timeout),
-      store: new InMemoryHealthStore(),
-      checkedBy: `gateway:${process.pid}`,
-      onChange: (record) => registry.applyHealth(record.id, record.status),
-      logger,
-    },
+/** Several checkers started and stopped as one. */
+export interface HealthCheckers {
+  stop(): Promise<void>;
+}
+
+/** What the checkers share: where results go, who they are, what to do on a change. */
+export interface HealthCheckersDeps {
+  store: HealthStore;
+  checkedBy: string;
+  onChange?: (record: HealthRecord) => void;
+  logger: Logger;
+}
+
+/** One HealthChecker per health plan of the registry (servers with the same settings); started at once. */
+export function startHealthCheckers(registry: Registry, deps: HealthCheckersDeps): HealthCheckers {
+  const checkers = registry.healthPlans().map(
+    ({ settings, targets }) =>
+      new HealthChecker(
+        {
+          intervalMs: settings.interval,
+          timeoutMs: settings.timeout,
+          unhealthyThreshold: settings.unhealthy_threshold,
+          healthyThreshold: settings.healthy_threshold,
+        },
+        { targets, ...deps },
+      ),
   );
-  checker.start();
-  return checker;
+  for (const checker of checkers) checker.start();
+  return { stop: async () => void (await Promise.all(checkers.map((c) => c.stop()))) };
+}
+
+/** Starts the in-process checks, applied straight to routing. */
+export function startEmbeddedHealth(_config: Config, registry: Registry, logger: Logger): HealthCheckers {
+  return startHealthCheckers(registry, {
+    store: new InMemoryHealthStore(),
+    checkedBy: `gateway:${process.pid}`,
+    onChange: (record) => registry.applyHealth(record.id, record.status),
+    logger,
+  });
 }

@@ -75,11 +75,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   }));
   await registry.start();
   // With Redis, the health-worker's shared results (and own checks while they are stale); without, own checks.
-  const health = !config.health.enabled
-    ? undefined
-    : config.redis
-      ? (live.shared = await startSharedHealth(config, registry, logger))
-      : startEmbeddedHealth(config, registry, logger);
+  const health = config.redis
+    ? (live.shared = await startSharedHealth(config, registry, logger))
+    : startEmbeddedHealth(config, registry, logger);
   const gatewayApp = (live.app = createApp({
     config,
     registry,

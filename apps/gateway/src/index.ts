@@ -11,4 +11,7 @@ export { startStdioGateway } from './stdioGateway';
 export type { RunningStdioGateway, StdioGatewayOptions } from './stdioGateway';
 export { createLogger } from './logger';
 export { reportError } from './cli/commands/reportError';
+export { startHealthCheckers } from './embeddedHealth';
+export type { HealthCheckers, HealthCheckersDeps } from './embeddedHealth';
+export { longestInterval } from './sharedHealth';
 export { VERSION } from './version';

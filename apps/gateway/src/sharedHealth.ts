@@ -12,11 +12,10 @@ import {
   createRedisKeys,
   isStale,
   recordTtlMs,
-  type HealthChecker,
   type HealthRecord,
 } from '@only1mcp/health';
 import type { Logger, Registry } from '@only1mcp/registry';
-import { startEmbeddedHealth } from './embeddedHealth';
+import { startEmbeddedHealth, type HealthCheckers } from './embeddedHealth';
 
 /** The shared-health follower of one gateway. */
 export interface SharedHealth {
@@ -27,10 +26,15 @@ export interface SharedHealth {
   stop(): Promise<void>;
 }
 
+/** The longest check interval of any plan: records are fresh for three of them. */
+export function longestInterval(registry: Registry, config: Config): number {
+  return Math.max(config.health.interval, ...registry.healthPlans().map((p) => p.settings.interval));
+}
+
 /** Starts following the shared health state; `config.redis` must be set. */
 export async function startSharedHealth(config: Config, registry: Registry, logger: Logger): Promise<SharedHealth> {
   const redis = config.redis!;
-  const ttlMs = recordTtlMs(config.health.interval);
+  const ttlMs = recordTtlMs(longestInterval(registry, config));
   const client = createRedisClient(redis.url, logger, { name: 'gateway-health' });
   const store = new RedisHealthStore(client, { ttlMs, keys: createRedisKeys(redis.key_prefix), logger });
   const apply = (record: HealthRecord) => {
@@ -38,7 +42,7 @@ export async function startSharedHealth(config: Config, registry: Registry, logg
   };
   const unsubscribe = await store.subscribe(apply);
 
-  let own: HealthChecker | undefined;
+  let own: HealthCheckers | undefined;
   // Reads the shared records (applying the fresh ones) and runs own checks only while none is fresh.
   const reconcile = async () => {
     const records = await store.getAll();

@@ -7,14 +7,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@only1mcp/config';
-import {
-  HealthChecker,
-  RedisHealthStore,
-  WorkerLease,
-  createRedisClient,
-  createRedisKeys,
-  recordTtlMs,
-} from '@only1mcp/health';
+import { longestInterval, startHealthCheckers, type HealthCheckers } from '@only1mcp/gateway';
+import { RedisHealthStore, WorkerLease, createRedisClient, createRedisKeys, recordTtlMs } from '@only1mcp/health';
 import { Registry, type Logger } from '@only1mcp/registry';
 
 /** A running worker. */
@@ -31,19 +25,11 @@ export async function startHealthWorker(config: Config, logger: Logger): Promise
   const health = config.health;
   const keys = createRedisKeys(config.redis.key_prefix);
   const client = createRedisClient(config.redis.url, logger, { name: 'health-worker' });
-  const store = new RedisHealthStore(client, { ttlMs: recordTtlMs(health.interval), keys, logger });
   const registry = new Registry(config, { logger });
+  const store = new RedisHealthStore(client, { ttlMs: recordTtlMs(longestInterval(registry, config)), keys, logger });
   await registry.start();
   const holderId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const checker = new HealthChecker(
-    {
-      intervalMs: health.interval,
-      timeoutMs: health.timeout,
-      unhealthyThreshold: health.unhealthy_threshold,
-      healthyThreshold: health.healthy_threshold,
-    },
-    { targets: () => registry.healthTargets(health.timeout), store, checkedBy: holderId, logger },
-  );
+  let checkers: HealthCheckers | undefined;
   let probing = false;
   const lease = new WorkerLease(client, {
     holderId,
@@ -54,12 +40,14 @@ export async function startHealthWorker(config: Config, logger: Logger): Promise
     onAcquired: () => {
       probing = true;
       logger.info('health-worker holds the lease: probing', { holder: holderId });
-      checker.start();
+      checkers ??= startHealthCheckers(registry, { store, checkedBy: holderId, logger });
     },
     onLost: () => {
       probing = false;
       logger.info('health-worker lost the lease: standing by', { holder: holderId });
-      void checker.stop();
+      const stopping = checkers;
+      checkers = undefined;
+      void stopping?.stop();
     },
   });
   lease.start();
@@ -69,7 +57,7 @@ export async function startHealthWorker(config: Config, logger: Logger): Promise
     },
     async stop() {
       await lease.stop();
-      await checker.stop();
+      await checkers?.stop();
       await registry.stop();
       await store.close();
       await client.close();

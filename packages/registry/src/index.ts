@@ -3,7 +3,7 @@
  * Any new export here is public API.
  */
 export { Registry, changedLists } from './registry';
-export type { ChangedList, RegistryOptions, ServerStatus } from './registry';
+export type { ChangedList, HealthPlan, HealthSettings, RegistryOptions, ServerStatus } from './registry';
 export { Backend, IDEMPOTENT_METHODS } from './backend';
 export type { ActiveHealth, BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
 export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';

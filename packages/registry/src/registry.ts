@@ -35,6 +35,21 @@ export function changedLists(before: Catalog, after: Catalog): ChangedList[] {
   return changed;
 }
 
+/** Effective active-health settings of a group of servers (durations in ms). */
+export interface HealthSettings {
+  interval: number;
+  timeout: number;
+  unhealthy_threshold: number;
+  healthy_threshold: number;
+}
+
+/** Servers checked with the same settings, and their probe targets. */
+export interface HealthPlan {
+  settings: HealthSettings;
+  /** Every replica of the group's servers, by id, with its probe. */
+  targets(): { id: string; probe: (signal: AbortSignal) => Promise<void> }[];
+}
+
 /** One backend's health for /health. */
 export interface ServerStatus {
   id: string;
@@ -282,18 +297,37 @@ export class Registry {
   }
 
   /**
-   * What active health checks probe: every replica of every enabled backend, by id
-   * (`serverId#index`), with its probe (an MCP ping on the live connection).
+   * What active health checks probe, grouped by effective settings (the global `health` merged with
+   * each server's `health` overrides; servers whose checks are disabled are left out): every
+   * replica by id (`serverId#index`) with its probe (an MCP ping on the live connection).
    */
-  healthTargets(timeoutMs: number): { id: string; probe: (signal: AbortSignal) => Promise<void> }[] {
-    return this.backends
-      .filter((b) => b.config.enabled)
-      .flatMap((b) =>
-        Array.from({ length: b.replicaCount }, (_, index) => ({
-          id: `${b.id}#${index}`,
-          probe: (signal: AbortSignal) => b.probe(index, timeoutMs, signal),
-        })),
-      );
+  healthPlans(): HealthPlan[] {
+    const groups = new Map<string, { settings: HealthSettings; backends: Backend[] }>();
+    for (const backend of this.backends) {
+      if (!backend.config.enabled) continue;
+      const own = backend.config.health ?? {};
+      if (!(own.enabled ?? this.config.health.enabled)) continue;
+      const settings: HealthSettings = {
+        interval: own.interval ?? this.config.health.interval,
+        timeout: own.timeout ?? this.config.health.timeout,
+        unhealthy_threshold: own.unhealthy_threshold ?? this.config.health.unhealthy_threshold,
+        healthy_threshold: own.healthy_threshold ?? this.config.health.healthy_threshold,
+      };
+      const key = JSON.stringify(settings);
+      const group = groups.get(key) ?? { settings, backends: [] };
+      group.backends.push(backend);
+      groups.set(key, group);
+    }
+    return [...groups.values()].map(({ settings, backends }) => ({
+      settings,
+      targets: () =>
+        backends.flatMap((b) =>
+          Array.from({ length: b.replicaCount }, (_, index) => ({
+            id: `${b.id}#${index}`,
+            probe: (signal: AbortSignal) => b.probe(index, settings.timeout, signal),
+          })),
+        ),
+    }));
   }
 
   /** Applies an active health result (`serverId#index`); unknown ids are ignored (another configuration's). */

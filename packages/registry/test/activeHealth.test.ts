@@ -42,12 +42,18 @@ describe('active health hooks', () => {
 
   const probe = (id: string) =>
     registry
-      .healthTargets(2000)
+      .healthPlans()
+      .flatMap((p) => p.targets())
       .find((t) => t.id === id)!
       .probe(new AbortController().signal);
 
   it('offers one probe per replica, each a ping that answers while the replica is up', async () => {
-    expect(registry.healthTargets(2000).map((t) => t.id)).toEqual(['pool#0', 'pool#1', 'web#0', 'modern#0']);
+    expect(
+      registry
+        .healthPlans()
+        .flatMap((p) => p.targets())
+        .map((t) => t.id),
+    ).toEqual(['pool#0', 'pool#1', 'web#0', 'modern#0']);
     await expect(probe('pool#0')).resolves.toBeUndefined();
     await expect(probe('web#0')).resolves.toBeUndefined();
     // 2026-07-28 has no ping: the probe is server/discover.
@@ -74,5 +80,30 @@ describe('active health hooks', () => {
   it('fails the probe of a backend that died', async () => {
     await web.kill();
     await expect(probe('web#0')).rejects.toBeDefined();
+  });
+});
+
+describe('health plans', () => {
+  it('groups servers by their effective settings and leaves out servers whose checks are off', () => {
+    const registry = new Registry(
+      ConfigSchema.parse({
+        servers: [
+          { id: 'a', transport: 'stdio', command: 'x', replicas: 2 },
+          { id: 'b', transport: 'stdio', command: 'x', health: { interval: '1s', timeout: '500ms' } },
+          { id: 'c', transport: 'stdio', command: 'x', health: { enabled: false } },
+          { id: 'd', transport: 'stdio', command: 'x' },
+        ],
+        health: { interval: '10s', timeout: '5s', unhealthy_threshold: 3, healthy_threshold: 2 },
+      }),
+      { logger: silentLogger },
+    );
+    const plans = registry.healthPlans();
+    expect(plans.map((p) => ({ settings: p.settings, ids: p.targets().map((t) => t.id) }))).toEqual([
+      {
+        settings: { interval: 10_000, timeout: 5_000, unhealthy_threshold: 3, healthy_threshold: 2 },
+        ids: ['a#0', 'a#1', 'd#0'],
+      },
+      { settings: { interval: 1_000, timeout: 500, unhealthy_threshold: 3, healthy_threshold: 2 }, ids: ['b#0'] },
+    ]);
   });
 });
