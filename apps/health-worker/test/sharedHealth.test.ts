@@ -23,6 +23,7 @@ let redis: RedisHandle;
 let replicas: HttpFixture[];
 let worker: RunningHealthWorker | undefined;
 let gateway: RunningGateway;
+let second: RunningGateway;
 let client: Client;
 
 beforeAll(async () => {
@@ -36,6 +37,8 @@ beforeAll(async () => {
   worker = await startHealthWorker(config, silentLogger);
   await waitFor('the worker to hold the lease', () => worker!.probing);
   gateway = await startGateway({ ...config, server: { ...config.server, port: 0 } }, silentLogger);
+  // A second gateway replica on the same Redis: both must see the same health.
+  second = await startGateway({ ...config, server: { ...config.server, port: 0 } }, silentLogger);
   client = new Client({ name: 'shared-health', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
 }, 30_000);
@@ -50,12 +53,14 @@ afterAll(async () => {
   }
   await client?.close();
   await gateway?.stop();
+  await second?.stop();
   await worker?.stop();
   await Promise.all((replicas ?? []).map((r) => r.stop()));
   await redis?.stop();
 });
 
 const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;
+const healthOnSecond = (index: number) => second.registry.status()[0]!.replicas[index]!.health;
 const shared = async () =>
   ((await (await fetch(`${gateway.url}/health`)).json()) as { shared: Record<string, string> }).shared;
 const metrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
@@ -71,10 +76,16 @@ async function labels(count: number): Promise<Set<string>> {
 
 async function freezeUntilUnhealthyThenThaw(): Promise<void> {
   process.kill(replicas[1]!.pid, 'SIGSTOP');
-  await waitFor('replica b to be marked unhealthy', () => health(1) === 'unhealthy');
+  await waitFor(
+    'replica b to be marked unhealthy on both gateways',
+    () => health(1) === 'unhealthy' && healthOnSecond(1) === 'unhealthy',
+  );
   expect(await labels(6)).toEqual(new Set(['a']));
   process.kill(replicas[1]!.pid, 'SIGCONT');
-  await waitFor('replica b to be healthy again', () => health(1) === 'healthy');
+  await waitFor(
+    'replica b to be healthy again on both gateways',
+    () => health(1) === 'healthy' && healthOnSecond(1) === 'healthy',
+  );
 }
 
 describe('health shared through Redis', () => {
