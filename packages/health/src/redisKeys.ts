@@ -10,6 +10,7 @@ export const DEFAULT_KEY_PREFIX = 'only1mcp:';
 const HEALTH_RECORD = 'health:record:';
 const HEALTH_CHANGES = 'health:changes';
 const HEALTH_LEASE = 'health:lease';
+const SESSION = 'session:';
 
 /** Key and channel names under one prefix. */
 export interface RedisKeys {
@@ -22,6 +23,8 @@ export interface RedisKeys {
   readonly healthChanges: string;
   /** Key of the lease that elects the one worker running health checks. */
   readonly healthLease: string;
+  /** String key holding what any gateway replica needs to serve a 2025-11-25 session (JSON, TTL = idle timeout). */
+  session(id: string): string;
 }
 
 /** Escapes Redis glob characters so a prefix like `app[1]:` matches itself only. */
@@ -37,5 +40,6 @@ export function createRedisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys 
     healthRecordPattern: `${escapeGlob(prefix)}${HEALTH_RECORD}*`,
     healthChanges: `${prefix}${HEALTH_CHANGES}`,
     healthLease: `${prefix}${HEALTH_LEASE}`,
+    session: (id) => `${prefix}${SESSION}${id}`,
   };
 }

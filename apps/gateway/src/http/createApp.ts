@@ -17,6 +17,7 @@ import { Drain } from '../drain';
 import { ResourceSubscriptions } from '../mcp/resourceSubscriptions';
 import { createStateCodec } from '../mcp/requestState';
 import { ParkedCalls } from '../mcp/parkedCalls';
+import { SharedSessions } from '../mcp/sharedSessions';
 import { VERSION } from '../version';
 
 /** What the app is built from. */
@@ -56,6 +57,9 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
   const subscriptions = new ResourceSubscriptions(registry, logger);
   const stateCodec = createStateCodec(config.server.request_state_secret);
   const parked = new ParkedCalls(registry);
+  const sharedSessions = config.redis
+    ? new SharedSessions(config.redis.url, config.redis.key_prefix, config.server.session_idle_timeout, logger)
+    : undefined;
   const mcp = createMcpEndpoint({
     config,
     registry,
@@ -65,6 +69,7 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
     subscriptions,
     stateCodec,
     parked,
+    sharedSessions,
     maxBodyBytes: config.server.max_body_size,
   });
 

@@ -14,6 +14,7 @@ import {
   type RequestStateCodec,
 } from '@modelcontextprotocol/server';
 import type { ParkedCalls, RoundChannel } from './parkedCalls';
+import type { SharedSessions } from './sharedSessions';
 import type { BridgeState } from './requestState';
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, GatewayError, errorCodeName, toJsonRpcError } from '@only1mcp/mcp-types';
@@ -68,6 +69,8 @@ export interface McpServerDeps {
   stateCodec?: RequestStateCodec<BridgeState>;
   /** Calls of clients without a session parked while a backend waits for their input. */
   parked?: ParkedCalls;
+  /** Sessions shared through Redis, so another replica can take one over (with `redis` only). */
+  sharedSessions?: SharedSessions;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */

@@ -34,6 +34,11 @@ import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
 
 /** A 2025-11-25 session held by this replica. */
+/** The part of the SDK's session transport that serves web-standard requests. */
+interface WebCore {
+  handleRequest(request: globalThis.Request): Promise<globalThis.Response>;
+}
+
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   server: Server;
@@ -105,25 +110,82 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     );
   };
 
-  async function openSession(req: Request, res: Response): Promise<void> {
-    const server = createMcpServer(deps, randomUUID());
+  /** A session transport and its server; `id` fixes the session id (a session adopted from another replica). */
+  function sessionTransport(id?: string): { server: Server; transport: NodeStreamableHTTPServerTransport } {
+    const server = createMcpServer(deps, id ?? randomUUID());
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: () => id ?? randomUUID(),
       eventStore: new SessionEventStore(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, lastSeen: Date.now(), streams: 0 });
-        deps.logger.info('session opened', { session: id });
+      onsessioninitialized: (sessionId) => {
+        sessions.set(sessionId, { transport, server, lastSeen: Date.now(), streams: 0 });
+        deps.logger.info(id ? 'session adopted' : 'session opened', { session: sessionId });
       },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-        deps.logger.info('session closed', { session: id });
+      // Called on DELETE: the session ends everywhere.
+      onsessionclosed: (sessionId) => {
+        sessions.delete(sessionId);
+        void deps.sharedSessions?.remove(sessionId);
+        deps.logger.info('session closed', { session: sessionId });
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
+      if (transport.sessionId) {
+        sessions.delete(transport.sessionId);
+        deps.sharedSessions?.release(transport.sessionId);
+      }
     };
+    return { server, transport };
+  }
+
+  async function openSession(req: Request, res: Response): Promise<void> {
+    const { server, transport } = sessionTransport();
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
+    if (transport.sessionId && deps.sharedSessions) await deps.sharedSessions.save(transport.sessionId, req.body);
+  }
+
+  /**
+   * Takes over a session another replica opened: replays its stored initialize (and initialized)
+   * into a new transport that takes the same id. This reaches into the SDK transport's web-standard
+   * core, which has no public way to start already initialized; undefined if that ever changes.
+   */
+  // Two requests for one unknown session at once must adopt it once.
+  const adopting = new Map<string, Promise<Session | undefined>>();
+  function adopt(id: string): Promise<Session | undefined> {
+    let pending = adopting.get(id);
+    if (!pending) {
+      pending = adoptSession(id).finally(() => adopting.delete(id));
+      adopting.set(id, pending);
+    }
+    return pending;
+  }
+
+  async function adoptSession(id: string): Promise<Session | undefined> {
+    const initialize = await deps.sharedSessions?.load(id);
+    if (!initialize) return undefined;
+    const { server, transport } = sessionTransport(id);
+    const core = (transport as unknown as { _webStandardTransport?: WebCore })._webStandardTransport;
+    if (typeof core?.handleRequest !== 'function') {
+      deps.logger.warn('cannot adopt sessions: the SDK transport changed shape', { session: id });
+      return undefined;
+    }
+    await server.connect(transport);
+    const post = async (body: unknown, headers: Record<string, string> = {}) => {
+      const response = await core.handleRequest(
+        new globalThis.Request('http://only1mcp.local/mcp', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+          body: JSON.stringify(body),
+        }),
+      );
+      await response.text();
+    };
+    await post(initialize);
+    const params = (initialize as { params?: { protocolVersion?: string } }).params;
+    await post(
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { 'mcp-session-id': id, ...(params?.protocolVersion ? { 'mcp-protocol-version': params.protocolVersion } : {}) },
+    );
+    return sessions.get(id);
   }
 
   async function stateless(req: Request, res: Response): Promise<void> {
@@ -159,8 +221,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       }
       const sessionId = req.headers[MCP_HEADERS.sessionId];
       if (typeof sessionId === 'string') {
-        const session = sessions.get(sessionId);
+        const session = sessions.get(sessionId) ?? (await adopt(sessionId));
         if (!session) return notFound(res);
+        deps.sharedSessions?.touch(sessionId);
         session.lastSeen = Date.now();
         if (req.method === 'GET') {
           session.streams += 1;
@@ -216,6 +279,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
       sessions.clear();
       await modern.close();
+      await deps.sharedSessions?.close();
     },
   };
 }
