@@ -7,7 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigSchema, type Config } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { fixtureServerCommand, startRedis, type RedisHandle } from '@only1mcp/test-utils';
+import { fixtureServerCommand, startRedis, waitFor, type RedisHandle } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 let redis: RedisHandle;
@@ -80,6 +80,27 @@ describe('sessions shared through Redis', () => {
     expect((await call(b.url, session, { jsonrpc: '2.0', id: 3, method: 'tools/list' })).status).toBe(404);
     const c = await gateway();
     expect((await call(c.url, session, { jsonrpc: '2.0', id: 4, method: 'tools/list' })).status).toBe(404);
+    await client.close().catch(() => undefined);
+  }, 60_000);
+
+  it('ends a session on every replica that holds it when the client ends it on one', async () => {
+    const a = await gateway();
+    const b = await gateway();
+    const client = new Client({ name: 'ender', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${a.url}/mcp`));
+    await client.connect(transport);
+    const session = transport.sessionId!;
+    // B adopts it too: now both replicas hold the session.
+    expect((await call(b.url, session, { jsonrpc: '2.0', id: 1, method: 'tools/list' })).status).toBe(200);
+    const ended = await fetch(`${b.url}/mcp`, {
+      method: 'DELETE',
+      headers: { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+    });
+    expect(ended.status).toBe(200);
+    await waitFor(
+      'A to drop the session',
+      async () => (await call(a.url, session, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status === 404,
+    );
     await client.close().catch(() => undefined);
   }, 60_000);
 

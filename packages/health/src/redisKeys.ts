@@ -11,6 +11,7 @@ const HEALTH_RECORD = 'health:record:';
 const HEALTH_CHANGES = 'health:changes';
 const HEALTH_LEASE = 'health:lease';
 const SESSION = 'session:';
+const SESSION_ENDED = 'session-ended';
 
 /** Key and channel names under one prefix. */
 export interface RedisKeys {
@@ -25,6 +26,8 @@ export interface RedisKeys {
   readonly healthLease: string;
   /** String key holding what any gateway replica needs to serve a 2025-11-25 session (JSON, TTL = idle timeout). */
   session(id: string): string;
+  /** Pub/sub channel announcing a session's id when a client ended it (DELETE), so every replica drops it. */
+  readonly sessionEnded: string;
 }
 
 /** Escapes Redis glob characters so a prefix like `app[1]:` matches itself only. */
@@ -41,5 +44,6 @@ export function createRedisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys 
     healthChanges: `${prefix}${HEALTH_CHANGES}`,
     healthLease: `${prefix}${HEALTH_LEASE}`,
     session: (id) => `${prefix}${SESSION}${id}`,
+    sessionEnded: `${prefix}${SESSION_ENDED}`,
   };
 }

@@ -148,6 +148,15 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
    * into a new transport that takes the same id. This reaches into the SDK transport's web-standard
    * core, which has no public way to start already initialized; undefined if that ever changes.
    */
+  // A session a client ended on another replica ends here too.
+  void deps.sharedSessions?.onEnded((id) => {
+    const session = sessions.get(id);
+    if (!session) return;
+    sessions.delete(id);
+    deps.logger.info('session closed: ended on another replica', { session: id });
+    void session.transport.close().catch(() => undefined);
+  });
+
   // Two requests for one unknown session at once must adopt it once.
   const adopting = new Map<string, Promise<Session | undefined>>();
   function adopt(id: string): Promise<Session | undefined> {

@@ -4,7 +4,8 @@
  * in Redis under `<prefix>session:<id>` for `server.session_idle_timeout`, refreshed as the session
  * is used. A replica that receives a session it does not hold adopts it: it replays the stored
  * `initialize` into a new SDK session transport that takes the same id, then serves the request.
- * DELETE removes the record, so no replica adopts the session again. Redis failures never fail a
+ * DELETE removes the record and tells every replica (pub/sub), so each drops the session and none
+ * adopts it again. Redis failures never fail a
  * request: the session then simply cannot move (the client gets 404 and initializes again).
  */
 import { createRedisClient, createRedisKeys, type RedisClient, type RedisKeys } from '@only1mcp/health';
@@ -15,6 +16,7 @@ export class SharedSessions {
   private readonly client: RedisClient;
   private readonly keys: RedisKeys;
   private readonly lastTouch = new Map<string, number>();
+  private subscriber: RedisClient | undefined;
 
   constructor(
     url: string,
@@ -57,10 +59,28 @@ export class SharedSessions {
     void this.client.redis.pexpire(this.keys.session(id), this.ttlMs).catch(() => undefined);
   }
 
-  /** Forgets a session that ended (DELETE), on every replica. */
+  /** Forgets a session that ended (DELETE), on every replica: the record goes, and the others are told. */
   async remove(id: string): Promise<void> {
     this.lastTouch.delete(id);
     await this.client.redis.del(this.keys.session(id)).catch(() => undefined);
+    await this.client.redis.publish(this.keys.sessionEnded, id).catch(() => undefined);
+  }
+
+  /** Calls `listener` with the id of every session a client ended on any replica. */
+  async onEnded(listener: (id: string) => void): Promise<void> {
+    // Offline queue on: a SUBSCRIBE during an outage waits for Redis, and ioredis re-subscribes after reconnects.
+    const subscriber = this.client.duplicate({
+      name: 'session-ended',
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    this.subscriber = subscriber;
+    subscriber.redis.on('message', (channel: string, id: string) => {
+      if (channel === this.keys.sessionEnded) listener(id);
+    });
+    await subscriber.redis
+      .subscribe(this.keys.sessionEnded)
+      .catch((err: Error) => this.logger.debug('could not subscribe to ended sessions', { error: err.message }));
   }
 
   /** Forgets this replica's bookkeeping for a session it no longer holds (the record stays). */
@@ -69,6 +89,7 @@ export class SharedSessions {
   }
 
   async close(): Promise<void> {
+    await this.subscriber?.close();
     await this.client.close();
   }
 }
