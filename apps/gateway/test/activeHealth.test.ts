@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { startHttpFixture, waitFor, type HttpFixture, type WhoAmI } from '@only1mcp/test-utils';
+import { startHttpFixture, waitFor, type HttpFixture, answeringLabels, thaw } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 let replicas: HttpFixture[];
@@ -27,13 +27,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  for (const r of replicas ?? []) {
-    try {
-      process.kill(r.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  }
+  thaw((replicas ?? []).map((r) => r.pid));
   await client?.close();
   await gateway?.stop();
   await Promise.all((replicas ?? []).map((r) => r.stop()));
@@ -41,14 +35,7 @@ afterAll(async () => {
 
 const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;
 
-async function labels(count: number): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const result = (await client.callTool({ name: 'pool__whoami', arguments: {} })) as { content: { text: string }[] };
-    seen.add((JSON.parse(result.content[0]!.text) as WhoAmI).label);
-  }
-  return seen;
-}
+const labels = (count: number) => answeringLabels(client, 'pool__whoami', count);
 
 describe('active health checks in the gateway', () => {
   it('marks every answering replica healthy', async () => {

@@ -15,7 +15,8 @@ import {
   waitFor,
   type HttpFixture,
   type RedisHandle,
-  type WhoAmI,
+  answeringLabels,
+  thaw,
 } from '@only1mcp/test-utils';
 import { startHealthWorker, type RunningHealthWorker } from '../src';
 
@@ -44,13 +45,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  for (const r of replicas ?? []) {
-    try {
-      process.kill(r.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-  }
+  thaw((replicas ?? []).map((r) => r.pid));
   await client?.close();
   await gateway?.stop();
   await second?.stop();
@@ -65,14 +60,7 @@ const shared = async () =>
   ((await (await fetch(`${gateway.url}/health`)).json()) as { shared: Record<string, string> }).shared;
 const metrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
 
-async function labels(count: number): Promise<Set<string>> {
-  const seen = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const result = (await client.callTool({ name: 'pool__whoami', arguments: {} })) as { content: { text: string }[] };
-    seen.add((JSON.parse(result.content[0]!.text) as WhoAmI).label);
-  }
-  return seen;
-}
+const labels = (count: number) => answeringLabels(client, 'pool__whoami', count);
 
 async function freezeUntilUnhealthyThenThaw(): Promise<void> {
   process.kill(replicas[1]!.pid, 'SIGSTOP');

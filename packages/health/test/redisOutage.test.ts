@@ -2,7 +2,6 @@
 import { startRedis, waitFor, type RedisHandle } from '@only1mcp/test-utils';
 import { RedisHealthStore, createRedisClient, type HealthRecord, type RedisClient } from '../src';
 import { recordingLogger } from './support/recordingLogger';
-import { startRedisOnPort } from './support/redisOnPort';
 
 const record = (status: HealthRecord['status'], lastCheck: number): HealthRecord => ({
   id: 'a#0',
@@ -48,7 +47,7 @@ describe('RedisHealthStore during a Redis outage', () => {
     expect(loud).toEqual([{ level: 'error', message: expect.stringMatching(/^Redis unavailable/) }]);
 
     // Same port, new (empty) server: the client finds it by itself.
-    second = await startRedisOnPort(first.port);
+    second = await startRedis({ port: first.port });
     await waitFor('client to reconnect', () => client!.isConnected(), 10_000);
     await waitFor('recovery logged', () => logger.lines.some((l) => l.message === 'Redis connection restored'), 10_000);
     await store.put(record('unhealthy', 20));

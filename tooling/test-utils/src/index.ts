@@ -20,3 +20,4 @@ export { startModernFixture } from './modernFixture';
 export type { ModernFixture } from './modernFixture';
 export { PROCFS, markedProcesses } from './markedProcesses';
 export { rawPost } from './rawPost';
+export { answeringLabels, thaw } from './replicaProbes';

@@ -24,6 +24,8 @@ export interface StartRedisOptions {
   binary?: string;
   /** How long to wait for PONG (default 10 s). */
   startTimeoutMs?: number;
+  /** A fixed port (e.g. to bring a server back where clients already point); default a free one. */
+  port?: number;
 }
 
 /** One PING over a raw socket: true when the server answered +PONG. */
@@ -60,13 +62,13 @@ async function waitUntilAnswering(
   throw new Error(`redis-server did not answer PING within ${timeoutMs} ms`);
 }
 
-/** Starts redis-server on a free port of 127.0.0.1 and resolves once it answers PING. */
+/** Starts redis-server on a free (or the given) port of 127.0.0.1 and resolves once it answers PING. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   let lastError: unknown;
   // The free port may be taken between choosing and binding it; a few tries make that harmless.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const args = [
       '--port',
       String(port),
