@@ -125,3 +125,25 @@ export function createRedisClient(url: string, logger: Logger, options: RedisCli
   const name = options.name ?? 'redis';
   return wrap(new Redis(url, toRedisOptions(options)), name, outages, options);
 }
+
+/**
+ * Subscribes a connection of its own (pub/sub needs one) to `channel`. Offline queue on and
+ * unlimited retries: a SUBSCRIBE issued during an outage waits for Redis instead of failing, and
+ * ioredis re-subscribes by itself after every reconnect. Resolves once subscribed, or at once while
+ * Redis is unreachable (waiting would block the caller). Close the returned connection to stop.
+ */
+export async function subscribeChannel(
+  client: RedisClient,
+  name: string,
+  channel: string,
+  onMessage: (message: string) => void,
+  onError: (err: unknown) => void,
+): Promise<RedisClient> {
+  const subscriber = client.duplicate({ name, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  subscriber.redis.on('message', (from: string, message: string) => {
+    if (from === channel) onMessage(message);
+  });
+  const subscribed = subscriber.redis.subscribe(channel).catch(onError);
+  if (client.isConnected()) await subscribed;
+  return subscriber;
+}

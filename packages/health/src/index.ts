@@ -11,7 +11,7 @@ export { RedisHealthStore, recordTtlMs } from './redisHealthStore';
 export type { RedisHealthStoreOptions } from './redisHealthStore';
 export { DEFAULT_KEY_PREFIX, createRedisKeys } from './redisKeys';
 export type { RedisKeys } from './redisKeys';
-export { createRedisClient } from './createRedisClient';
+export { createRedisClient, subscribeChannel } from './createRedisClient';
 export type { RedisClient, RedisClientOptions } from './createRedisClient';
 export { WorkerLease } from './workerLease';
 export type { WorkerLeaseOptions } from './workerLease';

@@ -4,7 +4,7 @@
  * Every Redis failure is logged and absorbed: health is advisory, so it fails open.
  */
 import type { Redis } from 'ioredis';
-import type { RedisClient } from './createRedisClient';
+import { subscribeChannel, type RedisClient } from './createRedisClient';
 import { parseHealthRecord, type HealthRecord } from './healthRecord';
 import type { HealthListener, HealthStore } from './healthStore';
 import { errorMessage, silentLogger, type Logger } from './logger';
@@ -107,34 +107,26 @@ export class RedisHealthStore implements HealthStore {
   }
 
   private async openSubscriber(): Promise<void> {
-    // Offline queue on and unlimited retries: a SUBSCRIBE issued during an outage waits for Redis
-    // instead of failing, and ioredis re-subscribes by itself after every reconnect.
-    const subscriber = this.client.duplicate({
-      name: 'health-subscriber',
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    this.subscriber = subscriber;
-    subscriber.redis.on('message', (channel: string, message: string) => {
-      if (channel !== this.keys.healthChanges) return;
-      const record = parseHealthRecord(message);
-      if (!record) {
-        this.logger.debug('ignoring malformed health change', { channel });
-        return;
-      }
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(record);
-        } catch (err) {
-          this.logger.warn('health listener failed', { id: record.id, error: errorMessage(err) });
+    this.subscriber = await subscribeChannel(
+      this.client,
+      'health-subscriber',
+      this.keys.healthChanges,
+      (message) => {
+        const record = parseHealthRecord(message);
+        if (!record) {
+          this.logger.debug('ignoring malformed health change', { channel: this.keys.healthChanges });
+          return;
         }
-      }
-    });
-    const subscribed = subscriber.redis.subscribe(this.keys.healthChanges).catch((err: unknown) => {
-      this.failed('health subscribe', err);
-    });
-    // Wait for the acknowledgement only when Redis is reachable; otherwise it would block callers.
-    if (this.client.isConnected()) await subscribed;
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(record);
+          } catch (err) {
+            this.logger.warn('health listener failed', { id: record.id, error: errorMessage(err) });
+          }
+        }
+      },
+      (err) => this.failed('health subscribe', err),
+    );
   }
 
   private async scanRecordKeys(redis: Redis): Promise<string[]> {

@@ -8,7 +8,13 @@
  * adopts it again. Redis failures never fail a
  * request: the session then simply cannot move (the client gets 404 and initializes again).
  */
-import { createRedisClient, createRedisKeys, type RedisClient, type RedisKeys } from '@only1mcp/health';
+import {
+  createRedisClient,
+  createRedisKeys,
+  subscribeChannel,
+  type RedisClient,
+  type RedisKeys,
+} from '@only1mcp/health';
 import type { Logger } from '@only1mcp/registry';
 
 /** Where session records live. */
@@ -68,19 +74,9 @@ export class SharedSessions {
 
   /** Calls `listener` with the id of every session a client ended on any replica. */
   async onEnded(listener: (id: string) => void): Promise<void> {
-    // Offline queue on: a SUBSCRIBE during an outage waits for Redis, and ioredis re-subscribes after reconnects.
-    const subscriber = this.client.duplicate({
-      name: 'session-ended',
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    this.subscriber = subscriber;
-    subscriber.redis.on('message', (channel: string, id: string) => {
-      if (channel === this.keys.sessionEnded) listener(id);
-    });
-    await subscriber.redis
-      .subscribe(this.keys.sessionEnded)
-      .catch((err: Error) => this.logger.debug('could not subscribe to ended sessions', { error: err.message }));
+    this.subscriber = await subscribeChannel(this.client, 'session-ended', this.keys.sessionEnded, listener, (err) =>
+      this.logger.debug('could not subscribe to ended sessions', { error: (err as Error).message }),
+    );
   }
 
   /** Forgets this replica's bookkeeping for a session it no longer holds (the record stays). */
