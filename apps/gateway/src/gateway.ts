@@ -92,6 +92,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       : undefined,
   }));
   const { app, mcp, sse, drain, check } = gatewayApp;
+  await mcp.ready;
   const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));
   try {
     await new Promise<void>((resolve, reject) => {

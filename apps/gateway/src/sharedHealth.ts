@@ -31,12 +31,17 @@ export function longestInterval(registry: Registry, config: Config): number {
   return Math.max(config.health.interval, ...registry.healthPlans().map((p) => p.settings.interval));
 }
 
+/** How long a gateway starting with `redis` waits for it before it serves without (it keeps reconnecting). */
+export const REDIS_START_WAIT_MS = 2_000;
+
 /** Starts following the shared health state; `config.redis` must be set. */
 export async function startSharedHealth(config: Config, registry: Registry, logger: Logger): Promise<SharedHealth> {
   const redis = config.redis!;
   const ttlMs = recordTtlMs(longestInterval(registry, config));
   const client = createRedisClient(redis.url, logger, { name: 'gateway-health' });
   const store = new RedisHealthStore(client, { ttlMs, keys: createRedisKeys(redis.key_prefix), logger });
+  // A moment for Redis at start, so a healthy deployment starts from the shared state; never longer.
+  await client.whenReady(REDIS_START_WAIT_MS);
   const apply = (record: HealthRecord) => {
     if (!isStale(record, Date.now(), ttlMs)) registry.applyHealth(record.id, record.status);
   };

@@ -2,11 +2,12 @@
  * Health shared through Redis (issue 4/8), with real parts: a redis-server on a free port, two
  * Streamable HTTP fixture replicas, the health-worker and a gateway. A replica frozen with SIGSTOP
  * (its connection stays open) is found by the worker, and the gateway stops routing to it; the
- * worker gone, the gateway's own checks take over; Redis gone, the gateway keeps answering.
+ * worker gone, the gateway's own checks take over; Redis gone, the gateway keeps answering, and
+ * reconnects when Redis is back.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ConfigSchema } from '@only1mcp/config';
+import { ConfigSchema, type Config } from '@only1mcp/config';
 import { startGateway, type RunningGateway } from '@only1mcp/gateway';
 import { silentLogger } from '@only1mcp/registry';
 import {
@@ -26,11 +27,12 @@ let worker: RunningHealthWorker | undefined;
 let gateway: RunningGateway;
 let second: RunningGateway;
 let client: Client;
+let config: Config;
 
 beforeAll(async () => {
   redis = await startRedis();
   replicas = await Promise.all(['a', 'b'].map((label) => startHttpFixture({ transport: 'http', label })));
-  const config = ConfigSchema.parse({
+  config = ConfigSchema.parse({
     servers: [{ id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), request_timeout: '2s' }],
     health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
     redis: { url: redis.url, key_prefix: 'test:' },
@@ -96,10 +98,28 @@ describe('health shared through Redis', () => {
     await freezeUntilUnhealthyThenThaw();
   }, 30_000);
 
-  it('keeps answering while Redis is down', async () => {
+  it('keeps answering while Redis is down, and reconnects by itself when it is back', async () => {
     await redis.stop();
     expect((await labels(4)).size).toBeGreaterThan(0);
     await waitFor('the outage to show in /health', async () => (await shared()).redis === 'unreachable');
     expect(await metrics()).toMatch(/^only1mcp_redis_connected 0$/m);
-  }, 30_000);
+
+    redis = await startRedis({ port: redis.port });
+    await waitFor('both gateways to reconnect', async () => {
+      const both = await Promise.all(
+        [gateway, second].map(async (g) =>
+          (await (await fetch(`${g.url}/metrics`)).text()).includes('only1mcp_redis_connected 1'),
+        ),
+      );
+      return both.every(Boolean);
+    });
+    expect((await shared()).redis).toBe('connected');
+    // A worker started now is followed again: the gateways' subscriptions came back with the connection.
+    worker = await startHealthWorker(config, silentLogger);
+    await waitFor(
+      'the gateway to follow the worker again',
+      async () => (await shared()).health_source === 'health-worker',
+    );
+    await freezeUntilUnhealthyThenThaw();
+  }, 60_000);
 });

@@ -33,6 +33,11 @@ export interface RedisClient {
    * so that one outage is reported once however many connections notice it.
    */
   duplicate(options?: RedisClientOptions): RedisClient;
+  /**
+   * Resolves true once the connection is ready, or false after `timeoutMs` (Redis unreachable:
+   * the caller goes on without it; the connection keeps trying).
+   */
+  whenReady(timeoutMs: number): Promise<boolean>;
   /** Closes the connection (QUIT, or disconnect when Redis is unreachable). */
   close(): Promise<void>;
 }
@@ -99,6 +104,19 @@ function wrap(redis: Redis, name: string, outages: OutageLog, options: RedisClie
   return {
     redis,
     isConnected: () => redis.status === 'ready',
+    whenReady(timeoutMs) {
+      if (redis.status === 'ready') return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ready: boolean) => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(ready);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        redis.once('ready', onReady);
+      });
+    },
     duplicate(overrides = {}) {
       const merged = { ...options, ...overrides };
       const copy = redis.duplicate(toRedisOptions(merged));
@@ -126,24 +144,51 @@ export function createRedisClient(url: string, logger: Logger, options: RedisCli
   return wrap(new Redis(url, toRedisOptions(options)), name, outages, options);
 }
 
+/** A pub/sub connection serving several channels, each with its own listener. */
+export interface ChannelSubscriber {
+  /** Starts delivering `channel`'s messages to `onMessage` (replacing an earlier listener of it). */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
+  /** Stops delivering `channel`. */
+  unsubscribe(channel: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Subscribes a connection of its own (pub/sub needs one) to `channel`. Offline queue on and
- * unlimited retries: a SUBSCRIBE issued during an outage waits for Redis instead of failing, and
- * ioredis re-subscribes by itself after every reconnect. Resolves once subscribed, or at once while
- * Redis is unreachable (waiting would block the caller). Close the returned connection to stop.
+ * A connection of its own for pub/sub (Redis needs one). Offline queue on and unlimited retries:
+ * a SUBSCRIBE issued during an outage waits for Redis instead of failing, and ioredis
+ * re-subscribes by itself after every reconnect. `subscribe` resolves once subscribed, or at once
+ * while Redis is unreachable (waiting would block the caller); failures go to `onError`.
  */
+export function createSubscriber(client: RedisClient, name: string, onError: (err: unknown) => void): ChannelSubscriber {
+  const subscriber = client.duplicate({ name, enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const listeners = new Map<string, (message: string) => void>();
+  subscriber.redis.on('message', (from: string, message: string) => listeners.get(from)?.(message));
+  return {
+    async subscribe(channel, onMessage) {
+      const known = listeners.has(channel);
+      listeners.set(channel, onMessage);
+      if (known) return;
+      const subscribed = subscriber.redis.subscribe(channel).then(() => undefined, onError);
+      if (client.isConnected()) await subscribed;
+    },
+    async unsubscribe(channel) {
+      if (!listeners.delete(channel)) return;
+      const done = subscriber.redis.unsubscribe(channel).then(() => undefined, onError);
+      if (client.isConnected()) await done;
+    },
+    close: () => subscriber.close(),
+  };
+}
+
+/** Subscribes a connection of its own to one `channel` (see {@link createSubscriber}). */
 export async function subscribeChannel(
   client: RedisClient,
   name: string,
   channel: string,
   onMessage: (message: string) => void,
   onError: (err: unknown) => void,
-): Promise<RedisClient> {
-  const subscriber = client.duplicate({ name, enableOfflineQueue: true, maxRetriesPerRequest: null });
-  subscriber.redis.on('message', (from: string, message: string) => {
-    if (from === channel) onMessage(message);
-  });
-  const subscribed = subscriber.redis.subscribe(channel).catch(onError);
-  if (client.isConnected()) await subscribed;
+): Promise<ChannelSubscriber> {
+  const subscriber = createSubscriber(client, name, onError);
+  await subscriber.subscribe(channel, onMessage);
   return subscriber;
 }

@@ -4,7 +4,7 @@
  * Every Redis failure is logged and absorbed: health is advisory, so it fails open.
  */
 import type { Redis } from 'ioredis';
-import { subscribeChannel, type RedisClient } from './createRedisClient';
+import { subscribeChannel, type ChannelSubscriber, type RedisClient } from './createRedisClient';
 import { parseHealthRecord, type HealthRecord } from './healthRecord';
 import type { HealthListener, HealthStore } from './healthStore';
 import { errorMessage, silentLogger, type Logger } from './logger';
@@ -34,7 +34,7 @@ export class RedisHealthStore implements HealthStore {
   private readonly keys: RedisKeys;
   private readonly logger: Logger;
   private readonly listeners = new Set<HealthListener>();
-  private subscriber: RedisClient | undefined;
+  private subscriber: ChannelSubscriber | undefined;
 
   constructor(
     private readonly client: RedisClient,

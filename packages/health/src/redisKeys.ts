@@ -12,6 +12,8 @@ const HEALTH_CHANGES = 'health:changes';
 const HEALTH_LEASE = 'health:lease';
 const SESSION = 'session:';
 const SESSION_ENDED = 'session-ended';
+const SESSION_OUTBOX = 'session-outbox:';
+const REPLICA_INBOX = 'replica-inbox:';
 
 /** Key and channel names under one prefix. */
 export interface RedisKeys {
@@ -24,10 +26,14 @@ export interface RedisKeys {
   readonly healthChanges: string;
   /** Key of the lease that elects the one worker running health checks. */
   readonly healthLease: string;
-  /** String key holding what any gateway replica needs to serve a 2025-11-25 session (JSON, TTL = idle timeout). */
+  /** Hash holding what any gateway replica needs to serve a 2025-11-25 session (TTL = idle timeout). */
   session(id: string): string;
   /** Pub/sub channel announcing a session's id when a client ended it (DELETE), so every replica drops it. */
   readonly sessionEnded: string;
+  /** Pub/sub channel of messages for a session's client, heard by the replica holding its GET stream. */
+  sessionOutbox(id: string): string;
+  /** Pub/sub channel of one gateway replica: clients' answers to requests it sent, relayed by the replica that received them. */
+  replicaInbox(replica: string): string;
 }
 
 /** Escapes Redis glob characters so a prefix like `app[1]:` matches itself only. */
@@ -45,5 +51,7 @@ export function createRedisKeys(prefix: string = DEFAULT_KEY_PREFIX): RedisKeys 
     healthLease: `${prefix}${HEALTH_LEASE}`,
     session: (id) => `${prefix}${SESSION}${id}`,
     sessionEnded: `${prefix}${SESSION_ENDED}`,
+    sessionOutbox: (id) => `${prefix}${SESSION_OUTBOX}${id}`,
+    replicaInbox: (replica) => `${prefix}${REPLICA_INBOX}${replica}`,
   };
 }

@@ -96,7 +96,7 @@ export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) 
  * `unsubscribe` only for a session's server (`client`), which receives the updates.
  */
 export function createMethodTable(
-  { config, registry, logger, metrics, drain, subscriptions }: McpServerDeps,
+  { config, registry, logger, metrics, drain, subscriptions, sharedSessions }: McpServerDeps,
   client?: Server,
 ): Map<string, MethodHandler> {
   const size = config.routing.page_size;
@@ -150,13 +150,24 @@ export function createMethodTable(
       if (typeof params.uri !== 'string') throw new GatewayError('InvalidParams', 'resources/subscribe needs a "uri"');
       return params.uri;
     };
+    // With Redis the session's record names the replica holding each subscription (sharedSessions.ts).
     table.set(
       'resources/subscribe',
-      guard('resources/subscribe', (params, ctx) => subscriptions.subscribe(uriOf(params), client, ctx)),
+      guard('resources/subscribe', async (params, ctx) => {
+        const uri = uriOf(params);
+        const result = await subscriptions.subscribe(uri, client, ctx);
+        if (ctx.sessionKey !== undefined) await sharedSessions?.addSubscription(ctx.sessionKey, uri);
+        return result;
+      }),
     );
     table.set(
       'resources/unsubscribe',
-      guard('resources/unsubscribe', (params, ctx) => subscriptions.unsubscribe(uriOf(params), client, ctx)),
+      guard('resources/unsubscribe', async (params, ctx) => {
+        const uri = uriOf(params);
+        const result = await subscriptions.unsubscribe(uri, client, ctx);
+        if (ctx.sessionKey !== undefined) await sharedSessions?.removeSubscription(ctx.sessionKey, uri);
+        return result;
+      }),
     );
   }
   if (registry.capabilities().completions)
@@ -205,6 +216,7 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
       // Filtered here too: a backend may ignore the level, and shared connections never get it.
       link.setLogLevel(request.params.level);
       await deps.registry.setSessionLogLevel(link.session.key, request.params.level);
+      await deps.sharedSessions?.setLogLevel(link.session.key, request.params.level);
       return {};
     });
   }

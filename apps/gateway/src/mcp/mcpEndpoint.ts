@@ -32,19 +32,26 @@ import { answerDirectly } from './statelessFastPath';
 import type { MethodHandler } from './createMcpServer';
 import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
+import { REDIS_START_WAIT_MS } from '../sharedHealth';
+import { relaySession, type SessionRelay } from './sessionRelay';
 
-/** A 2025-11-25 session held by this replica. */
 /** The part of the SDK's session transport that serves web-standard requests. */
 interface WebCore {
   handleRequest(request: globalThis.Request): Promise<globalThis.Response>;
 }
 
+/** A 2025-11-25 session held by this replica. */
 interface Session {
+  id: string;
   transport: NodeStreamableHTTPServerTransport;
   server: Server;
   lastSeen: number;
   /** Open GET streams: a client listening for notifications is not idle. */
   streams: number;
+  /** The protocol version the client asked for, when the gateway speaks it (sent with requests it injects). */
+  protocolVersion?: string;
+  /** With Redis: how messages of this session cross replicas. */
+  relay?: SessionRelay;
 }
 
 /** The `/mcp` handler plus what shutdown needs. */
@@ -52,6 +59,8 @@ export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
   /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
   answerDirectly(body: unknown, res: ServerResponse): boolean;
+  /** Resolves once sessions can be shared (Redis answered and the replica listens), or after a bounded wait. */
+  readonly ready: Promise<void>;
   /** Open 2025-11-25 sessions. */
   readonly sessionCount: number;
   /** Tells every client of this endpoint that lists changed: sessions on their GET stream, current-protocol clients on their `subscriptions/listen` stream. */
@@ -110,91 +119,168 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     );
   };
 
-  /** A session transport and its server; `id` fixes the session id (a session adopted from another replica). */
-  function sessionTransport(id?: string): { server: Server; transport: NodeStreamableHTTPServerTransport } {
-    const server = createMcpServer(deps, id ?? randomUUID());
+  /** The SDK transport's web-standard core: how the gateway feeds a session requests of its own (see adoptSession). */
+  function webCore(transport: NodeStreamableHTTPServerTransport): WebCore | undefined {
+    const core = (transport as unknown as { _webStandardTransport?: WebCore })._webStandardTransport;
+    return typeof core?.handleRequest === 'function' ? core : undefined;
+  }
+
+  /** Feeds one message into a session's transport as if its client had sent it; the answer is dropped. */
+  async function inject(session: Session, body: unknown, fresh = false): Promise<void> {
+    const core = webCore(session.transport);
+    if (!core) throw new Error('the SDK transport changed shape');
+    const response = await core.handleRequest(
+      new globalThis.Request('http://only1mcp.local/mcp', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(fresh ? {} : { [MCP_HEADERS.sessionId]: session.id }),
+          ...(!fresh && session.protocolVersion ? { [MCP_HEADERS.protocolVersion]: session.protocolVersion } : {}),
+        },
+        body: JSON.stringify(body),
+      }),
+    );
+    await response.text();
+  }
+
+  /** A request of the gateway's own into a session; its id cannot clash with the client's. */
+  const ownRequest = (method: string, params: Record<string, unknown>) => ({
+    jsonrpc: '2.0',
+    id: `only1mcp-restore-${randomUUID()}`,
+    method,
+    params,
+  });
+
+  /**
+   * A connected session transport and its server. `id` fixes the session id (a session adopted
+   * from another replica); the id is also the session's key for sticky routing, so every replica
+   * routes the session alike. With Redis the transport is relayed (sessionRelay.ts).
+   */
+  async function connectSession(initialize: unknown, id?: string): Promise<Session> {
+    const sessionId = id ?? randomUUID();
+    const server = createMcpServer(deps, sessionId);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
-      sessionIdGenerator: () => id ?? randomUUID(),
+      sessionIdGenerator: () => sessionId,
       eventStore: new SessionEventStore(),
-      onsessioninitialized: (sessionId) => {
-        sessions.set(sessionId, { transport, server, lastSeen: Date.now(), streams: 0 });
+      // Awaited by the SDK before it answers: the record is in Redis before the client can reach another replica.
+      onsessioninitialized: async () => {
+        sessions.set(sessionId, session);
         deps.logger.info(id ? 'session adopted' : 'session opened', { session: sessionId });
+        if (!id) await deps.sharedSessions?.save(sessionId, initialize);
       },
       // Called on DELETE: the session ends everywhere.
-      onsessionclosed: (sessionId) => {
+      onsessionclosed: () => {
         sessions.delete(sessionId);
         void deps.sharedSessions?.remove(sessionId);
         deps.logger.info('session closed', { session: sessionId });
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) {
-        sessions.delete(transport.sessionId);
-        deps.sharedSessions?.release(transport.sessionId);
-      }
+      if (sessions.get(sessionId) === session) sessions.delete(sessionId);
+      deps.sharedSessions?.release(sessionId);
     };
-    return { server, transport };
+    const version = (initialize as { params?: { protocolVersion?: unknown } } | undefined)?.params?.protocolVersion;
+    const session: Session = {
+      id: sessionId,
+      transport,
+      server,
+      lastSeen: Date.now(),
+      streams: 0,
+      protocolVersion: typeof version === 'string' && protocolGeneration(version) !== undefined ? version : undefined,
+    };
+    await server.connect(transport);
+    const shared = deps.sharedSessions;
+    if (shared) session.relay = relaySession(transport, sessionId, shared, () => session.streams > 0, deps.logger);
+    return session;
   }
 
   async function openSession(req: Request, res: Response): Promise<void> {
-    const { server, transport } = sessionTransport();
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-    if (transport.sessionId && deps.sharedSessions) await deps.sharedSessions.save(transport.sessionId, req.body);
+    const session = await connectSession(req.body);
+    await session.transport.handleRequest(req, res, req.body);
   }
 
+  // A session a client ended on another replica ends here too; answers and unsubscribes relayed
+  // to this replica reach the session they belong to.
+  const listening = deps.sharedSessions?.listen(
+    (id) => {
+      const session = sessions.get(id);
+      if (!session) return;
+      sessions.delete(id);
+      deps.logger.info('session closed: ended on another replica', { session: id });
+      void session.transport.close().catch(() => undefined);
+    },
+    (relayed) => {
+      const session = sessions.get(relayed.session);
+      if (!session) return;
+      if ('message' in relayed) session.relay?.answer(relayed.message);
+      else
+        void deps.subscriptions
+          ?.unsubscribe(relayed.unsubscribe, session.server)
+          .catch((err: Error) => deps.logger.debug('could not release a subscription', { error: err.message }));
+    },
+  );
+
   /**
-   * Takes over a session another replica opened: replays its stored initialize (and initialized)
-   * into a new transport that takes the same id. This reaches into the SDK transport's web-standard
-   * core, which has no public way to start already initialized; undefined if that ever changes.
+   * Subscriptions of the session held by replicas that are gone are taken over here, so the
+   * client keeps hearing of updates (a live holder keeps its own: two would deliver twice).
    */
-  // A session a client ended on another replica ends here too.
-  void deps.sharedSessions?.onEnded((id) => {
-    const session = sessions.get(id);
-    if (!session) return;
-    sessions.delete(id);
-    deps.logger.info('session closed: ended on another replica', { session: id });
-    void session.transport.close().catch(() => undefined);
-  });
+  async function takeOverSubscriptions(session: Session, subscriptions: Map<string, string>): Promise<void> {
+    for (const [uri, holder] of subscriptions) {
+      if (await deps.sharedSessions!.isAlive(holder)) continue;
+      deps.logger.info('subscription taken over from a replica that is gone', { session: session.id, uri });
+      await inject(session, ownRequest('resources/subscribe', { uri }));
+    }
+  }
 
   // Two requests for one unknown session at once must adopt it once.
   const adopting = new Map<string, Promise<Session | undefined>>();
   function adopt(id: string): Promise<Session | undefined> {
     let pending = adopting.get(id);
     if (!pending) {
-      pending = adoptSession(id).finally(() => adopting.delete(id));
+      pending = adoptSession(id)
+        .catch((err: Error) => {
+          deps.logger.warn('could not adopt a session', { session: id, error: err.message });
+          return undefined;
+        })
+        .finally(() => adopting.delete(id));
       adopting.set(id, pending);
     }
     return pending;
   }
 
+  /**
+   * Takes over a session another replica opened: replays its stored initialize (and initialized)
+   * into a new transport that takes the same id, then restores what the client set since: its log
+   * level, and subscriptions whose replica is gone. This reaches into the SDK transport's
+   * web-standard core, which has no public way to start already initialized.
+   */
   async function adoptSession(id: string): Promise<Session | undefined> {
-    const initialize = await deps.sharedSessions?.load(id);
-    if (!initialize) return undefined;
-    const { server, transport } = sessionTransport(id);
-    const core = (transport as unknown as { _webStandardTransport?: WebCore })._webStandardTransport;
-    if (typeof core?.handleRequest !== 'function') {
+    const record = await deps.sharedSessions?.load(id);
+    if (!record) return undefined;
+    const session = await connectSession(record.initialize, id);
+    if (!webCore(session.transport)) {
       deps.logger.warn('cannot adopt sessions: the SDK transport changed shape', { session: id });
+      await session.transport.close().catch(() => undefined);
       return undefined;
     }
-    await server.connect(transport);
-    const post = async (body: unknown, headers: Record<string, string> = {}) => {
-      const response = await core.handleRequest(
-        new globalThis.Request('http://only1mcp.local/mcp', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
-          body: JSON.stringify(body),
-        }),
-      );
-      await response.text();
-    };
-    await post(initialize);
-    const params = (initialize as { params?: { protocolVersion?: string } }).params;
-    await post(
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { 'mcp-session-id': id, ...(params?.protocolVersion ? { 'mcp-protocol-version': params.protocolVersion } : {}) },
-    );
+    await inject(session, record.initialize, true);
+    await inject(session, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    if (record.logLevel) await inject(session, ownRequest('logging/setLevel', { level: record.logLevel }));
+    await takeOverSubscriptions(session, record.subscriptions);
     return sessions.get(id);
+  }
+
+  /** The client opened its GET stream here: messages other replicas have for it come here now. */
+  function holdStream(session: Session): void {
+    const shared = deps.sharedSessions;
+    if (!shared) return;
+    void shared.holdStream(session.id, (message) => session.relay?.toClient(message));
+    // A client reopens its stream when the replica that held it died: that replica's subscriptions move here.
+    void shared
+      .load(session.id)
+      .then((record) => record && takeOverSubscriptions(session, record.subscriptions))
+      .catch((err: Error) => deps.logger.debug('could not take over subscriptions', { error: err.message }));
   }
 
   async function stateless(req: Request, res: Response): Promise<void> {
@@ -236,9 +322,11 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         session.lastSeen = Date.now();
         if (req.method === 'GET') {
           session.streams += 1;
+          if (session.streams === 1) holdStream(session);
           res.once('close', () => {
             session.streams -= 1;
             session.lastSeen = Date.now();
+            if (session.streams === 0) void deps.sharedSessions?.releaseStream(session.id);
           });
         }
         return session.transport.handleRequest(req, res, req.body);
@@ -267,6 +355,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       if (direct(req.body, res)) return;
       return stateless(req, res);
     },
+    ready: (async () => {
+      await deps.sharedSessions?.ready(REDIS_START_WAIT_MS);
+      await listening;
+    })(),
     answerDirectly: direct,
     notifyResourceUpdated(uri) {
       modern.notify.resourceUpdated(uri);

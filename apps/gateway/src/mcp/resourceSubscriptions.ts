@@ -40,6 +40,11 @@ export class ResourceSubscriptions {
     return this.registry.routeByUri('resources/unsubscribe', { uri }, ctx);
   }
 
+  /** True when `client` is subscribed to `uri` in this process. */
+  holds(uri: string, client: Server): boolean {
+    return this.byUri.get(uri)?.has(client) ?? false;
+  }
+
   /** Drops every subscription of a client whose session ended. */
   dropClient(client: Server): void {
     for (const [uri, subscribers] of this.byUri) {
