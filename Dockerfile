@@ -1,33 +1,65 @@
 # syntax=docker/dockerfile:1
-# Only1MCP images, built from the workspace with turbo prune + pnpm deploy.
-#   docker build --target gateway -t only1mcp/gateway .
-# (First version: issue 5/8 adds the health-worker target and completes the compose stack.)
+# Only1MCP images, built from the workspace with turbo prune + pnpm deploy. Two final targets:
+#   docker build --target gateway       -t only1mcp/gateway .
+#   docker build --target health-worker -t only1mcp/health-worker .
+# docker-compose.yml builds both (and runs the example HTTP backend from the gateway image).
+# The pnpm and turbo versions below must match package.json `packageManager` and the
+# pnpm-workspace.yaml catalog; tooling/cluster/test/deployFiles.test.ts checks that they do.
 
-FROM node:20-bookworm-slim AS base
-ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH TURBO_TELEMETRY_DISABLED=1
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 RUN npm install -g pnpm@12.4.2
 
-# Only the gateway's workspace slice, so unrelated changes do not bust the install layer.
+# Only the two apps' slice of the workspace: a change elsewhere does not bust the install layer.
 FROM base AS pruned
 WORKDIR /src
 COPY . .
-RUN pnpm dlx turbo@2.11.11 prune @only1mcp/gateway --docker
+RUN pnpm dlx turbo@2.11.11 prune @only1mcp/gateway @only1mcp/health-worker --docker
 
 FROM base AS build
 WORKDIR /src
+# Manifests and lockfile first, so the install layer is reused until a dependency changes.
 COPY --from=pruned /src/out/json/ ./
 RUN pnpm install --frozen-lockfile
 COPY --from=pruned /src/out/full/ ./
-COPY config ./config
-RUN pnpm run build && pnpm deploy --filter @only1mcp/gateway --prod /app
+RUN pnpm exec turbo run build --filter=@only1mcp/gateway --filter=@only1mcp/health-worker
+# Each app with its production dependencies only, as a self-contained folder. Plain `pnpm deploy`:
+# since pnpm 12.2 it no longer needs inject-workspace-packages=true (pnpm 10 and 11 needed that
+# or --legacy); it rewrites workspace dependencies to file: ones in a dedicated lockfile.
+# The root project's deploy carries the example stdio backends (mcp-server-everything,
+# mcp-server-memory, root dependencies) with the exact versions of the workspace lockfile, the
+# ones the tests run against; an `npm install -g` would resolve their dependencies afresh. Only
+# its node_modules is kept, at the same path, so the bin shims' absolute paths stay right.
+RUN pnpm deploy --filter @only1mcp/gateway --prod /out/gateway \
+ && pnpm deploy --filter @only1mcp/health-worker --prod /out/health-worker \
+ && pnpm deploy --filter only1mcp --prod /opt/mcp-servers
 
-FROM node:20-bookworm-slim AS gateway
-ENV NODE_ENV=production
+# What both apps run on: Node, the example stdio backends on PATH, the compose configuration.
+# Code and backends stay owned by root, so the unprivileged process cannot rewrite them.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production PATH=/opt/mcp-servers/node_modules/.bin:$PATH
+COPY --from=build /opt/mcp-servers/node_modules /opt/mcp-servers/node_modules
+# The compose configuration as the image's default; compose bind-mounts the same folder over it.
+COPY deploy/config/ /etc/only1mcp/
 WORKDIR /app
-COPY --from=build --chown=node:node /app ./
-COPY --from=build --chown=node:node /src/config ./config
+
+FROM runtime AS gateway
+COPY --from=build /out/gateway ./
 USER node
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s --start-period=10s CMD node -e "fetch('http://127.0.0.1:8080/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Liveness only (/ready is the load balancer's business): slim images have no curl, Node has fetch.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/cli/main.js"]
-CMD ["start", "--config", "config/templates/team.yaml", "--host", "0.0.0.0"]
+CMD ["start", "--config", "/etc/only1mcp/gateway.yaml", "--host", "0.0.0.0"]
+
+FROM runtime AS health-worker
+COPY --from=build /out/health-worker ./
+USER node
+EXPOSE 9464
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "dist/main.js"]
+CMD ["--config", "/etc/only1mcp/gateway.yaml", "--metrics-host", "0.0.0.0", "--metrics-port", "9464"]

@@ -7,6 +7,7 @@
  */
 import type { Config } from '@only1mcp/config';
 import { HealthChecker, InMemoryHealthStore, type HealthRecord, type HealthStore } from '@only1mcp/health';
+import type { HealthCheckCounter } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
 
 /** Several checkers started and stopped as one. */
@@ -19,6 +20,8 @@ export interface HealthCheckersDeps {
   store: HealthStore;
   checkedBy: string;
   onChange?: (record: HealthRecord) => void;
+  /** Counts every probe by server (the target id is `serverId#index`). */
+  healthChecks?: HealthCheckCounter;
   logger: Logger;
 }
 
@@ -33,7 +36,11 @@ export function startHealthCheckers(registry: Registry, deps: HealthCheckersDeps
           unhealthyThreshold: settings.unhealthy_threshold,
           healthyThreshold: settings.healthy_threshold,
         },
-        { targets, ...deps },
+        {
+          targets,
+          ...deps,
+          onProbe: (id, ok) => deps.healthChecks?.observe(id.slice(0, id.lastIndexOf('#')), ok),
+        },
       ),
   );
   for (const checker of checkers) checker.start();
@@ -41,8 +48,14 @@ export function startHealthCheckers(registry: Registry, deps: HealthCheckersDeps
 }
 
 /** Starts the in-process checks, applied straight to routing. */
-export function startEmbeddedHealth(_config: Config, registry: Registry, logger: Logger): HealthCheckers {
+export function startEmbeddedHealth(
+  _config: Config,
+  registry: Registry,
+  logger: Logger,
+  healthChecks?: HealthCheckCounter,
+): HealthCheckers {
   return startHealthCheckers(registry, {
+    healthChecks,
     store: new InMemoryHealthStore(),
     checkedBy: `gateway:${process.pid}`,
     onChange: (record) => registry.applyHealth(record.id, record.status),

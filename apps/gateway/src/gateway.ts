@@ -3,13 +3,20 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from '@only1mcp/config';
+import { ConfigError, type Config, type LoadConfigOptions } from '@only1mcp/config';
 import { GatewayMetrics, MetricsRegistry, type MetricsStateSource } from '@only1mcp/metrics';
 import { Registry, type Logger } from '@only1mcp/registry';
 import { createApp, type GatewayApp } from './http/createApp';
 import { withHotPath } from './http/hotPath';
 import { startEmbeddedHealth } from './embeddedHealth';
 import { startSharedHealth, type SharedHealth } from './sharedHealth';
+import {
+  ConfigReloader,
+  restartRequired,
+  type ApplyConfig,
+  type ReloadReport,
+  type ReloadTrigger,
+} from './configReloader';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -17,22 +24,56 @@ export interface RunningGateway {
   url: string;
   registry: Registry;
   metrics: GatewayMetrics;
+  /**
+   * Re-reads the configuration file and applies it (see ConfigReloader); a failure is a report
+   * with `ok: false`, the running configuration unchanged. Undefined without a configuration file.
+   */
+  reload?: (trigger?: ReloadTrigger) => Promise<ReloadReport>;
   /** Stops accepting, waits for in-flight requests (up to shutdown_timeout), closes backends. */
   stop(): Promise<void>;
 }
 
+/** Options of {@link startGateway}. */
+export interface StartGatewayOptions {
+  /** The file `config` was read from: enables reloads (admin API, SIGHUP through the CLI). */
+  configFile?: string;
+  /** The overrides `config` was loaded with (e.g. `start --port`), applied again on every reload. */
+  configOverrides?: LoadConfigOptions['overrides'];
+  /** Reload when the file changes (default true when `configFile` is given). */
+  watchConfig?: boolean;
+}
+
 const BREAKER_SEVERITY = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-/** Backend health as the metrics report it: up or not, and the worst breaker among its replicas. */
+/** Backend health as the metrics report it: up or not, the worst breaker among its replicas, its connections. */
 function serverHealth(registry: Registry): ReturnType<MetricsStateSource['servers']> {
+  const pools = new Map(registry.pools().map((p) => [p.id, p.pool]));
   return registry.status().map((s) => ({
     id: s.id,
     healthy: s.up,
+    pool: pools.get(s.id),
     breaker: s.replicas.reduce<keyof typeof BREAKER_SEVERITY>(
       (worst, r) => (BREAKER_SEVERITY[r.breaker] > BREAKER_SEVERITY[worst] ? r.breaker : worst),
       'closed',
     ),
   }));
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Refuses to serve a non-loopback address without `auth`, unless `server.allow_unauthenticated`
+ * says the network is trusted: a team gateway holds the keys to every backend.
+ */
+export function refuseUnprotected(config: Config): void {
+  if (config.auth || config.server.allow_unauthenticated || isLoopbackHost(config.server.host)) return;
+  throw new ConfigError(
+    `refusing to serve ${config.server.host} without authentication: configure auth (API keys or JWT), ` +
+      'bind to 127.0.0.1, or set server.allow_unauthenticated: true on a trusted network',
+  );
 }
 
 /** Says plainly why the gateway could not listen. */
@@ -53,9 +94,14 @@ function listenFailure(err: NodeJS.ErrnoException, { host, port }: Config['serve
 }
 
 /** Starts a gateway for `config` and resolves once it listens. */
-export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  logger: Logger,
+  options: StartGatewayOptions = {},
+): Promise<RunningGateway> {
+  refuseUnprotected(config);
   // The gauges read sessions and backend health at scrape time, through these late-bound references.
-  const live: { app?: GatewayApp; registry?: Registry; shared?: SharedHealth } = {};
+  const live: { app?: GatewayApp; registry?: Registry; shared?: SharedHealth; reloader?: ConfigReloader } = {};
   const metrics = new GatewayMetrics({
     registry: new MetricsRegistry(),
     state: {
@@ -66,7 +112,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const registry = (live.registry = new Registry(config, {
     logger,
-    onBackendRequest: (id, ok) => metrics.observeBackendRequest(id, ok),
+    onBackendRequest: (id, ok, seconds) => metrics.observeBackendRequest(id, ok, seconds),
     onCatalogChanged: (changed) => live.app?.notifyListChanged(changed),
     onResourceUpdated: (uri) => live.app?.resourceUpdated(uri),
     // A shared connection's log messages cannot be attributed to one client: they stay in our log.
@@ -75,9 +121,33 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   }));
   await registry.start();
   // With Redis, the health-worker's shared results (and own checks while they are stale); without, own checks.
-  const health = config.redis
-    ? (live.shared = await startSharedHealth(config, registry, logger))
-    : startEmbeddedHealth(config, registry, logger);
+  const startHealth = async (settings: Config) =>
+    settings.redis
+      ? (live.shared = await startSharedHealth(settings, registry, logger, metrics.healthChecks))
+      : startEmbeddedHealth(settings, registry, logger, metrics.healthChecks);
+  let health = await startHealth(config);
+
+  // A reload applies servers, routing, health and the log level; the rest waits for a restart.
+  const apply: ApplyConfig = async (next) => {
+    // Checked before anything changes: a reload must not open an unauthenticated door.
+    refuseUnprotected({ ...next, server: config.server });
+    live.app?.security.reconfigure(next);
+    const servers = await registry.reconfigure(next);
+    if ('level' in logger) (logger as { level: string }).level = next.logging.level;
+    // The checkers probe the servers of the configuration they started with.
+    await health.stop();
+    health = await startHealth({ ...next, redis: config.redis });
+    return { servers, restartRequired: restartRequired(config, next) };
+  };
+  if (options.configFile) {
+    live.reloader = new ConfigReloader({
+      file: options.configFile,
+      overrides: options.configOverrides,
+      apply,
+      logger,
+      onReport: (report) => metrics.observeReload(report.ok),
+    });
+  }
   const gatewayApp = (live.app = createApp({
     config,
     registry,
@@ -90,10 +160,25 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
           health_source: live.shared?.fallingBack ? 'own checks' : 'health-worker',
         })
       : undefined,
+    admin: {
+      reload: live.reloader ? () => live.reloader!.reload('admin') : undefined,
+      lastReload: () => live.reloader?.last,
+      configFile: live.reloader?.file,
+    },
   }));
-  const { app, mcp, sse, drain, check } = gatewayApp;
+  const { app, mcp, sse, drain, check, security } = gatewayApp;
   await mcp.ready;
-  const server = createServer(withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size }, app));
+  // Slow clients (slowloris): headers, then the whole request, must arrive in time; responses
+  // (streams) are not limited. Node checks these on an interval, 30 s unless told otherwise.
+  const { headers_timeout, request_timeout } = config.server;
+  const server = createServer(
+    {
+      requestTimeout: request_timeout,
+      headersTimeout: Math.min(headers_timeout, request_timeout),
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, headers_timeout / 2)),
+    },
+    withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size, admission: security.admission }, app),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -113,14 +198,17 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info('gateway listening', { url, servers: config.servers.length });
+  if (live.reloader && options.watchConfig !== false) live.reloader.watch();
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     registry,
     metrics,
+    reload: live.reloader ? (trigger = 'admin') => live.reloader!.reload(trigger) : undefined,
     stop() {
       stopping ??= (async () => {
+        live.reloader?.close();
         // 1. Stop accepting: no new connections; requests on open ones get 503 ShuttingDown.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -134,6 +222,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         // 4. Close backends, ending every stdio child process.
         await health?.stop();
         await registry.stop();
+        await security.close();
         logger.info('gateway stopped');
       })();
       return stopping;

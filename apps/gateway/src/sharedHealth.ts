@@ -14,6 +14,7 @@ import {
   recordTtlMs,
   type HealthRecord,
 } from '@only1mcp/health';
+import type { HealthCheckCounter } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
 import { startEmbeddedHealth, type HealthCheckers } from './embeddedHealth';
 
@@ -35,7 +36,12 @@ export function longestInterval(registry: Registry, config: Config): number {
 export const REDIS_START_WAIT_MS = 2_000;
 
 /** Starts following the shared health state; `config.redis` must be set. */
-export async function startSharedHealth(config: Config, registry: Registry, logger: Logger): Promise<SharedHealth> {
+export async function startSharedHealth(
+  config: Config,
+  registry: Registry,
+  logger: Logger,
+  healthChecks?: HealthCheckCounter,
+): Promise<SharedHealth> {
   const redis = config.redis!;
   const ttlMs = recordTtlMs(longestInterval(registry, config));
   const client = createRedisClient(redis.url, logger, { name: 'gateway-health' });
@@ -55,7 +61,7 @@ export async function startSharedHealth(config: Config, registry: Registry, logg
     for (const record of fresh) apply(record);
     if (fresh.length === 0 && !own) {
       logger.warn('no fresh shared health results (health-worker or Redis down): running own checks');
-      own = startEmbeddedHealth(config, registry, logger);
+      own = startEmbeddedHealth(config, registry, logger, healthChecks);
     } else if (fresh.length > 0 && own) {
       logger.info('shared health results are fresh again: own checks stopped');
       const stopping = own;

@@ -170,10 +170,15 @@ describe('only1mcp CLI', () => {
     expect(only1mcp(['stdio', '--config', '/nonexistent.yaml'])).toMatchObject({ code: 1, stdout: '' });
   });
 
-  it('start refuses to run unprotected when auth is configured but not yet enforced', () => {
-    const res = only1mcp(['start', '--config', join(TEMPLATES, 'team.yaml')], { JWT_SECRET: 'k'.repeat(32) });
+  it('start refuses to serve a non-loopback address without authentication, naming the ways out', () => {
+    const file = tempFile(
+      'open.yaml',
+      toYaml({ server: { host: '0.0.0.0' }, servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand() }] }),
+    );
+    const res = only1mcp(['start', '--config', file]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('refusing to start unprotected');
+    expect(res.stderr).toContain('refusing to serve 0.0.0.0 without authentication');
+    expect(res.stderr).toContain('server.allow_unauthenticated');
   });
 
   it('start rejects a bad --port as a usage error', () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
     redis: { url: redis.url, key_prefix: 'test:' },
   });
-  worker = await startHealthWorker(config, silentLogger);
+  worker = await startHealthWorker(config, silentLogger, { metrics: { host: '127.0.0.1', port: 0 } });
   await waitFor('the worker to hold the lease', () => worker!.probing);
   gateway = await startGateway({ ...config, server: { ...config.server, port: 0 } }, silentLogger);
   // A second gateway replica on the same Redis: both must see the same health.
@@ -86,6 +86,14 @@ describe('health shared through Redis', () => {
     expect(await shared()).toEqual({ redis: 'connected', health_source: 'health-worker' });
     expect(await metrics()).toMatch(/^only1mcp_redis_connected 1$/m);
     await freezeUntilUnhealthyThenThaw();
+    // The worker's own /metrics: it leads, it probed (and saw failures while b was frozen), Redis answers.
+    const own = await (await fetch(worker!.metricsUrl!)).text();
+    expect(own).toMatch(/^only1mcp_health_worker_leader 1$/m);
+    expect(own).toMatch(/^only1mcp_health_checks_total\{server_id="pool",outcome="ok"\} [1-9]/m);
+    expect(own).toMatch(/^only1mcp_health_checks_total\{server_id="pool",outcome="failed"\} [1-9]/m);
+    expect(own).toMatch(/^only1mcp_backend_health_status\{server_id="pool"\} 1$/m);
+    expect(own).toMatch(/^only1mcp_redis_connected 1$/m);
+    expect(own).toContain('only1mcp_process_resident_memory_bytes');
   }, 30_000);
 
   it('runs its own checks once the worker is gone and its records have expired', async () => {

@@ -35,3 +35,4 @@ export { TEMPLATE_NAMES, readTemplate, templatePath, templatesDir } from './temp
 export type { TemplateName } from './templates';
 export { importMcpServers } from './importMcpServers';
 export type { ImportResult } from './importMcpServers';
+export { configSecrets } from './secrets';

@@ -211,6 +211,19 @@ export const BaseConfigSchema = z.strictObject({
         description:
           'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).',
       }),
+      allow_unauthenticated: z.boolean().default(false).meta({
+        description:
+          'Serve a non-loopback address without `auth` (a trusted network only); otherwise the gateway refuses to start.',
+      }),
+      headers_timeout: duration('10s').meta({
+        description: 'A client must send its request headers within this time (slow-client protection).',
+      }),
+      request_timeout: duration('30s').meta({
+        description: 'A client must send its whole request (headers and body) within this time; streams are not limited.',
+      }),
+      max_streams_per_client: z.number().int().min(1).default(16).meta({
+        description: 'Open SSE streams (GET /mcp, GET /sse) one client may hold at once; more get 429.',
+      }),
     })
     .prefault({}),
   servers: z.array(ServerConfigSchema).min(1, { message: 'must list at least one backend server' }),
@@ -271,12 +284,37 @@ export const BaseConfigSchema = z.strictObject({
           }),
         )
         .default({}),
+      authorization_servers: z.array(httpUrl).default([]).meta({
+        description:
+          'OAuth authorization servers clients may log in with, named in /.well-known/oauth-protected-resource.',
+      }),
+      resource: httpUrl.optional().meta({
+        description: 'This gateway’s public MCP URL (the OAuth resource); default: derived from the request.',
+      }),
     })
     .optional(),
+  audit: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      file: z.string().min(1).default('stderr').meta({
+        description: 'Where audit records go, as JSON lines: a file path (appended), or `stderr` / `stdout`.',
+      }),
+      include_arguments: z.boolean().default(false).meta({
+        description: 'Record call arguments themselves, not only their hash.',
+      }),
+    })
+    .prefault({}),
   rate_limit: z
     .strictObject({
       requests_per_second: z.number().positive(),
       burst: z.number().int().min(1),
+      per_server: z
+        .strictObject({
+          requests_per_second: z.number().positive(),
+          burst: z.number().int().min(1),
+        })
+        .optional()
+        .meta({ description: 'Also limit each client per backend server (calls, reads, prompts).' }),
     })
     .optional(),
   redis: z

@@ -49,6 +49,10 @@ describe('loadConfig: formats', () => {
       max_body_size: 4_000_000,
       shutdown_timeout: 10_000,
       session_idle_timeout: 1_800_000,
+      allow_unauthenticated: false,
+      headers_timeout: 10_000,
+      request_timeout: 30_000,
+      max_streams_per_client: 16,
     });
     expect(config.routing).toEqual({ algorithm: 'round_robin', separator: '__', page_size: 100 });
     expect(config.health).toEqual({

@@ -56,7 +56,7 @@ class OutageLog {
     this.down.add(connection);
     if (this.reported) return;
     this.reported = true;
-    this.logger.error('Redis unavailable; health state degrades to unknown until it returns', {
+    this.logger.error('Redis unavailable; running on local state (health, sessions, rate limits) until it returns', {
       redis: this.target,
       connection: name,
       error: errorMessage(err),

@@ -34,6 +34,8 @@ export interface HealthCheckerDeps {
   checkedBy: string;
   /** Called when a target's status changes (not on every result). */
   onChange?: (record: HealthRecord) => void;
+  /** Called with every probe's outcome (for metrics); `id` is the target's. */
+  onProbe?: (id: string, ok: boolean) => void;
   clock?: Clock;
   logger?: Logger;
 }
@@ -133,6 +135,7 @@ export class HealthChecker {
   }
 
   private async record(id: string, result: ProbeResult): Promise<void> {
+    this.deps.onProbe?.(id, result.ok);
     const previous = this.states.get(id) ?? initialTargetHealth(id);
     const next = nextTargetHealth(previous, result, this.clock.now(), this.options);
     this.states.set(id, next);

@@ -60,4 +60,47 @@ describe('GatewayMetrics', () => {
     expect((await withRedis.exposition()).body).toContain(`${METRIC.redisConnected} 0`);
     expect((await build().exposition()).body).not.toMatch(new RegExp(`^${METRIC.redisConnected} `, 'm'));
   });
+
+  it('counts rate-limit refusals by client, tokens saved, and cache lookups with their hit ratio', async () => {
+    const metrics = build();
+    expect((await metrics.exposition()).body).toMatch(new RegExp(`^${METRIC.cacheHitRatio} 0$`, 'm'));
+    metrics.observeRateLimited('ci-bot');
+    metrics.addTokensSaved(1200);
+    metrics.addTokensSaved(-5);
+    metrics.observeCache('memory', true);
+    metrics.observeCache('memory', true);
+    metrics.observeCache('redis', true);
+    metrics.observeCache('redis', false);
+    const { body } = await metrics.exposition();
+    expect(body).toContain(`${METRIC.rateLimitExceeded}{client_id="ci-bot"} 1`);
+    expect(body).toMatch(new RegExp(`^${METRIC.contextTokensSaved} 1200$`, 'm'));
+    expect(body).toContain(`${METRIC.cacheRequestsTotal}{layer="memory",outcome="hit"} 2`);
+    expect(body).toContain(`${METRIC.cacheRequestsTotal}{layer="redis",outcome="miss"} 1`);
+    expect(body).toMatch(new RegExp(`^${METRIC.cacheHitRatio} 0.75$`, 'm'));
+  });
+
+  it('reports connection pools by state and backend latency', async () => {
+    const metrics = new GatewayMetrics({
+      registry: new MetricsRegistry(),
+      state: {
+        sessions: () => ({}),
+        servers: () => [{ id: 'files', healthy: true, breaker: 'closed', pool: { active: 2, idle: 1, pending: 0 } }],
+      },
+      processMetrics: false,
+    });
+    metrics.observeBackendRequest('files', true, 0.02);
+    const { body } = await metrics.exposition();
+    expect(body).toContain(`${METRIC.connectionPoolSize}{server_id="files",state="active"} 2`);
+    expect(body).toContain(`${METRIC.connectionPoolSize}{server_id="files",state="idle"} 1`);
+    expect(body).toContain(`${METRIC.connectionPoolSize}{server_id="files",state="pending"} 0`);
+    expect(body).toContain(`${METRIC.backendLatency}_bucket{le="0.025",server_id="files"} 1`);
+  });
+
+  it('records reloads and whether the last one succeeded', async () => {
+    const metrics = build();
+    metrics.observeReload(false);
+    const { body } = await metrics.exposition();
+    expect(body).toContain(`${METRIC.configReloadsTotal}{outcome="failure"} 1`);
+    expect(body).toMatch(new RegExp(`^${METRIC.configLastReloadSuccess} 0$`, 'm'));
+  });
 });

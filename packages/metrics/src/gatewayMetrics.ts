@@ -1,18 +1,35 @@
 /**
  * The gateway's metrics on an injected prom-client Registry (never the global one, so tests and
  * several gateways in one process stay apart). Counters are fed where the events happen; gauges
- * that mirror state (sessions, backend health, breakers) read it at scrape time from a source the
- * gateway supplies, so they can never drift from the truth.
+ * that mirror state (sessions, backend health, breakers, pools) read it at scrape time from a
+ * source the gateway supplies, so they can never drift from the truth. Every label value comes
+ * from a bounded set: method names, error-code names, configured server and client ids.
  */
-import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import { BREAKER_STATE_VALUE, METRIC, PROCESS_METRICS_PREFIX, REQUEST_DURATION_BUCKETS } from './metricNames';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BREAKER_STATE_VALUE, METRIC, REQUEST_DURATION_BUCKETS } from './metricNames';
+import {
+  HealthCheckCounter,
+  registerBackendHealthGauge,
+  registerProcessMetrics,
+  registerRedisGauge,
+} from './sharedMetrics';
+
+/** Connections of one backend server by state (see {@link MetricsStateSource.servers}). */
+export interface PoolSizes {
+  /** Connected, with requests in flight. */
+  active: number;
+  /** Connected, nothing in flight. */
+  idle: number;
+  /** Connecting, or waiting to reconnect. */
+  pending: number;
+}
 
 /** Live state the gauges read at scrape time. */
 export interface MetricsStateSource {
   /** Open client sessions by front transport (`streamable_http`, `sse`). */
   sessions(): Record<string, number>;
-  /** Each backend server: healthy (at least one replica up) and the worst breaker state among its replicas. */
-  servers(): { id: string; healthy: boolean; breaker: keyof typeof BREAKER_STATE_VALUE }[];
+  /** Each backend server: healthy (a replica up), the worst breaker state among its replicas, its connections. */
+  servers(): { id: string; healthy: boolean; breaker: keyof typeof BREAKER_STATE_VALUE; pool?: PoolSizes }[];
   /** Whether Redis is reachable; given only when Redis is configured (otherwise there is no gauge). */
   redisConnected?(): boolean;
 }
@@ -30,19 +47,31 @@ export interface GatewayMetricsOptions {
 /** Outcome label of a request: `ok`, or the JSON-RPC error code name (a bounded set). */
 export type RequestStatus = 'ok' | string;
 
+/** Cache layers (issue 7/8): in-process LRU, or shared through Redis. */
+export type CacheLayer = 'memory' | 'redis';
+
 /** The gateway's metrics. */
 export class GatewayMetrics {
   /** The registry these metrics live in. */
   readonly registry: Registry;
+  /** Active health probes run by this gateway (its own checks). */
+  readonly healthChecks: HealthCheckCounter;
   private readonly requests: Counter<'method' | 'status'>;
   private readonly duration: Histogram<'method'>;
   private readonly backendRequests: Counter<'server_id' | 'outcome'>;
+  private readonly backendLatency: Histogram<'server_id'>;
+  private readonly rateLimited: Counter<'client_id'>;
+  private readonly tokensSaved: Counter;
+  private readonly cacheRequests: Counter<'layer' | 'outcome'>;
+  private readonly reloads: Counter<'outcome'>;
+  private readonly lastReload: Gauge;
+  /** Lookups since start, for the hit ratio. */
+  private readonly cache = { hits: 0, lookups: 0 };
 
   constructor(options: GatewayMetricsOptions) {
-    const registers = [options.registry];
-    this.registry = options.registry;
-    if (options.processMetrics ?? true)
-      collectDefaultMetrics({ register: options.registry, prefix: PROCESS_METRICS_PREFIX });
+    const registry = (this.registry = options.registry);
+    const registers = [registry];
+    if (options.processMetrics ?? true) registerProcessMetrics(registry);
     this.requests = new Counter({
       name: METRIC.requestsTotal,
       help: 'MCP requests answered by the gateway, by method and outcome.',
@@ -62,6 +91,53 @@ export class GatewayMetrics {
       labelNames: ['server_id', 'outcome'],
       registers,
     });
+    this.backendLatency = new Histogram({
+      name: METRIC.backendLatency,
+      help: 'Time a backend server took to answer a routed request (failures included), by server.',
+      labelNames: ['server_id'],
+      buckets: [...REQUEST_DURATION_BUCKETS],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: METRIC.rateLimitExceeded,
+      help: 'Requests refused because their client was over its rate limit, by client id.',
+      labelNames: ['client_id'],
+      registers,
+    });
+    this.tokensSaved = new Counter({
+      name: METRIC.contextTokensSaved,
+      help: 'Tokens not sent to clients thanks to context optimization (filtering, compaction, lazy loading).',
+      registers,
+    });
+    this.cacheRequests = new Counter({
+      name: METRIC.cacheRequestsTotal,
+      help: 'Cache lookups by layer (memory, redis) and outcome (hit, miss).',
+      labelNames: ['layer', 'outcome'],
+      registers,
+    });
+    const cache = this.cache;
+    new Gauge({
+      name: METRIC.cacheHitRatio,
+      help: 'Share of cache lookups answered from a cache since start (0 when there were none).',
+      registers,
+      collect() {
+        this.set(cache.lookups === 0 ? 0 : cache.hits / cache.lookups);
+      },
+    });
+    this.reloads = new Counter({
+      name: METRIC.configReloadsTotal,
+      help: 'Configuration reloads (file change, SIGHUP or admin API), by outcome (success or failure).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.lastReload = new Gauge({
+      name: METRIC.configLastReloadSuccess,
+      help: 'Whether the last configuration reload succeeded (1) or was refused and the previous one kept (0).',
+      registers,
+    });
+    this.lastReload.set(1);
+    this.healthChecks = new HealthCheckCounter(registry);
+
     const state = options.state;
     new Gauge({
       name: METRIC.sessionsActive,
@@ -73,28 +149,10 @@ export class GatewayMetrics {
         for (const [transport, count] of Object.entries(state.sessions())) this.set({ transport }, count);
       },
     });
-    new Gauge({
-      name: METRIC.backendHealthStatus,
-      help: 'Backend server health: 1 healthy (a replica is up), 0 not.',
-      labelNames: ['server_id'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of state.servers()) this.set({ server_id: s.id }, s.healthy ? 1 : 0);
-      },
-    });
-    const redisConnected = state.redisConnected;
+    registerBackendHealthGauge(registry, () => state.servers());
     // Only a replica configured with Redis has the gauge (an unlabelled gauge cannot be absent otherwise).
-    if (redisConnected) {
-      new Gauge({
-        name: METRIC.redisConnected,
-        help: 'Redis reachable from this replica: 1 yes, 0 no.',
-        registers,
-        collect() {
-          this.set(redisConnected() ? 1 : 0);
-        },
-      });
-    }
+    const redisConnected = state.redisConnected;
+    if (redisConnected) registerRedisGauge(registry, () => redisConnected());
     new Gauge({
       name: METRIC.circuitBreakerState,
       help: 'Worst circuit-breaker state among a server’s replicas: 0 closed, 1 open, 2 half-open.',
@@ -105,6 +163,20 @@ export class GatewayMetrics {
         for (const s of state.servers()) this.set({ server_id: s.id }, BREAKER_STATE_VALUE[s.breaker]);
       },
     });
+    new Gauge({
+      name: METRIC.connectionPoolSize,
+      help: 'Backend connections by server and state: active (requests in flight), idle, pending (connecting).',
+      labelNames: ['server_id', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of state.servers()) {
+          if (!s.pool) continue;
+          for (const key of ['active', 'idle', 'pending'] as const)
+            this.set({ server_id: s.id, state: key }, s.pool[key]);
+        }
+      },
+    });
   }
 
   /** Records one answered request. `method` must come from a bounded set (MCP method names). */
@@ -113,9 +185,33 @@ export class GatewayMetrics {
     this.duration.observe({ method }, seconds);
   }
 
-  /** Records one request routed to a backend server. */
-  observeBackendRequest(serverId: string, ok: boolean): void {
+  /** Records one request routed to a backend server, and how long it took when known. */
+  observeBackendRequest(serverId: string, ok: boolean, seconds?: number): void {
     this.backendRequests.inc({ server_id: serverId, outcome: ok ? 'ok' : 'error' });
+    if (seconds !== undefined) this.backendLatency.observe({ server_id: serverId }, seconds);
+  }
+
+  /** Records a request refused by the rate limiter; `clientId` is a configured client id. */
+  observeRateLimited(clientId: string): void {
+    this.rateLimited.inc({ client_id: clientId });
+  }
+
+  /** Adds tokens saved by context optimization. */
+  addTokensSaved(tokens: number): void {
+    if (tokens > 0) this.tokensSaved.inc(tokens);
+  }
+
+  /** Records one cache lookup. */
+  observeCache(layer: CacheLayer, hit: boolean): void {
+    this.cacheRequests.inc({ layer, outcome: hit ? 'hit' : 'miss' });
+    this.cache.lookups += 1;
+    if (hit) this.cache.hits += 1;
+  }
+
+  /** Records a configuration reload. */
+  observeReload(ok: boolean): void {
+    this.reloads.inc({ outcome: ok ? 'success' : 'failure' });
+    this.lastReload.set(ok ? 1 : 0);
   }
 
   /** The Prometheus text exposition of every metric. */

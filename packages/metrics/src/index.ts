@@ -4,5 +4,9 @@
  */
 export { BREAKER_STATE_VALUE, METRIC, PROCESS_METRICS_PREFIX, REQUEST_DURATION_BUCKETS } from './metricNames';
 export { GatewayMetrics } from './gatewayMetrics';
-export type { GatewayMetricsOptions, MetricsStateSource, RequestStatus } from './gatewayMetrics';
+export type { CacheLayer, GatewayMetricsOptions, MetricsStateSource, PoolSizes, RequestStatus } from './gatewayMetrics';
+export { WorkerMetrics } from './workerMetrics';
+export type { WorkerStateSource } from './workerMetrics';
+export { HealthCheckCounter } from './sharedMetrics';
+export type { ServerHealth } from './sharedMetrics';
 export { Registry as MetricsRegistry } from 'prom-client';

@@ -10,6 +10,16 @@ export const METRIC = {
   backendRequestsTotal: 'only1mcp_backend_requests_total',
   circuitBreakerState: 'only1mcp_circuit_breaker_state',
   redisConnected: 'only1mcp_redis_connected',
+  backendLatency: 'only1mcp_backend_latency_seconds',
+  connectionPoolSize: 'only1mcp_connection_pool_size',
+  rateLimitExceeded: 'only1mcp_rate_limit_exceeded_total',
+  contextTokensSaved: 'only1mcp_context_tokens_saved_total',
+  cacheHitRatio: 'only1mcp_cache_hit_ratio',
+  cacheRequestsTotal: 'only1mcp_cache_requests_total',
+  configReloadsTotal: 'only1mcp_config_reloads_total',
+  configLastReloadSuccess: 'only1mcp_config_last_reload_successful',
+  healthChecksTotal: 'only1mcp_health_checks_total',
+  healthWorkerLeader: 'only1mcp_health_worker_leader',
 } as const;
 
 /** Buckets of `only1mcp_request_duration_seconds`, in seconds (fixed by the issue that defines it). */

@@ -42,7 +42,19 @@ export interface ReplicaStatus {
   lastError?: string;
   /** What active health checks last said. */
   health: ActiveHealth;
+  /** Recent answer time of this replica (moving average, ms); absent until it answered once. */
+  latencyMs?: number;
 }
+
+/** A backend's connections by state: active (requests in flight), idle, pending (connecting or about to retry). */
+export interface PoolStatus {
+  active: number;
+  idle: number;
+  pending: number;
+}
+
+/** Weight of the newest sample in a replica's moving-average latency. */
+const LATENCY_SMOOTHING = 0.2;
 
 /** Options for {@link Backend}. */
 export interface BackendOptions {
@@ -97,6 +109,7 @@ interface Replica {
   lastError?: string;
   /** What active health checks last said (issue 4/8); `unhealthy` takes the replica out of rotation. */
   health: ActiveHealth;
+  latencyMs?: number;
 }
 
 /** A replica's active health: from the health checker, in process or through Redis. */
@@ -133,6 +146,9 @@ export class Backend {
   private readonly replicas: Replica[];
   private readonly balancer: LoadBalancer;
   private stopped = false;
+  /** Requests in flight on any connection of this backend; a drain waits for them. */
+  private pending = 0;
+  private readonly idleWaiters = new Set<() => void>();
   /** Connections of client sessions, in `per_session` mode. */
   private readonly sessions?: SessionConnections;
 
@@ -282,11 +298,48 @@ export class Backend {
     return this.replicas.find((r) => r.state === 'up')?.connection.capabilities;
   }
 
-  /** Sends one request to a replica chosen by the balancer. */
+  /** Sends one request to a replica chosen by the balancer (or the calling session's own connection). */
   async request(
     method: string,
     params: Record<string, unknown> | undefined,
     options: BackendCallOptions = {},
+  ): Promise<Record<string, unknown>> {
+    this.pending += 1;
+    try {
+      return await this.dispatch(method, params, options);
+    } finally {
+      this.pending -= 1;
+      if (this.pending === 0) for (const wake of this.idleWaiters) wake();
+    }
+  }
+
+  /**
+   * Waits until no request is in flight, up to `timeoutMs`; true when it got there. The registry
+   * drains a backend it removed or replaced (hot reload) before stopping it.
+   */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.pending === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (drained: boolean) => {
+        clearTimeout(timer);
+        this.idleWaiters.delete(wake);
+        resolve(drained);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.idleWaiters.add(wake);
+    });
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending;
+  }
+
+  private async dispatch(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: BackendCallOptions,
   ): Promise<Record<string, unknown>> {
     if (this.sessions && options.session) {
       if (!this.config.enabled || this.stopped)
@@ -309,7 +362,7 @@ export class Backend {
       tried.add(replica.index);
       replica.inFlight += 1;
       try {
-        const result = await replica.breaker.fire(method, params, options);
+        const result = await this.timed(replica, () => replica.breaker.fire(method, params, options));
         if (options.affinity) options.affinity.replica = replica.index;
         return result;
       } catch (caught) {
@@ -354,10 +407,20 @@ export class Backend {
     }
     replica.inFlight += 1;
     try {
-      return await replica.breaker.fire(method, params, options);
+      return await this.timed(replica, () => replica.breaker.fire(method, params, options));
     } finally {
       replica.inFlight -= 1;
     }
+  }
+
+  /** Runs a request on a replica, folding the answer time of a success into its moving average. */
+  private async timed<T>(replica: Replica, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await work();
+    const ms = performance.now() - started;
+    replica.latencyMs =
+      replica.latencyMs === undefined ? ms : replica.latencyMs + LATENCY_SMOOTHING * (ms - replica.latencyMs);
+    return result;
   }
 
   private pick(exclude: Set<number>, key?: string): Replica | undefined {
@@ -377,8 +440,19 @@ export class Backend {
       inFlight: r.inFlight,
       restarts: r.restarts,
       health: r.health,
+      ...(r.latencyMs === undefined ? {} : { latencyMs: Math.round(r.latencyMs * 100) / 100 }),
       ...(r.lastError === undefined ? {} : { lastError: r.lastError }),
     }));
+  }
+
+  /** Connections by state; a session's own connection (`per_session`) counts as idle. */
+  pool(): PoolStatus {
+    const pool: PoolStatus = { active: 0, idle: this.sessions?.size ?? 0, pending: 0 };
+    for (const r of this.replicas) {
+      if (r.state === 'up') pool[r.inFlight > 0 ? 'active' : 'idle'] += 1;
+      else if (r.state === 'connecting' || (r.state === 'down' && r.timer)) pool.pending += 1;
+    }
+    return pool;
   }
 
   /**

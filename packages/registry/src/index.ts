@@ -3,9 +3,23 @@
  * Any new export here is public API.
  */
 export { Registry, changedLists } from './registry';
-export type { ChangedList, HealthPlan, HealthSettings, RegistryOptions, ServerStatus } from './registry';
+export type {
+  ChangedList,
+  HealthPlan,
+  HealthSettings,
+  ReconfigureSummary,
+  RegistryOptions,
+  ServerStatus,
+} from './registry';
 export { Backend, IDEMPOTENT_METHODS } from './backend';
-export type { ActiveHealth, BackendCallOptions, BackendOptions, ReplicaState, ReplicaStatus } from './backend';
+export type {
+  ActiveHealth,
+  BackendCallOptions,
+  BackendOptions,
+  PoolStatus,
+  ReplicaState,
+  ReplicaStatus,
+} from './backend';
 export { commandSearchPath, createBackendConnection, replicaTargets } from './backendConnection';
 export type {
   BackendConnection,

@@ -2,9 +2,9 @@
  * The registry: every configured backend, the aggregated catalogue, and routing of each call to
  * the backend that owns the name or URI.
  */
-import type { Config } from '@only1mcp/config';
+import type { Config, ServerConfig } from '@only1mcp/config';
 import { GatewayError, LIST_METHODS, type ListMethod, type ServerCapabilities } from '@only1mcp/mcp-types';
-import { Backend, type ActiveHealth, type BackendCallOptions, type ReplicaStatus } from './backend';
+import { Backend, type ActiveHealth, type BackendCallOptions, type PoolStatus, type ReplicaStatus } from './backend';
 import { buildCatalog, type BackendLists, type Catalog } from './catalog';
 import type { Logger } from './logger';
 
@@ -17,8 +17,20 @@ export interface RegistryOptions {
   onLog?: (serverId: string, params: Record<string, unknown>) => void;
   /** Called when a backend says a subscribed resource changed. */
   onResourceUpdated?: (uri: string) => void;
-  /** Called after each request routed to a backend settles (for metrics). */
-  onBackendRequest?: (serverId: string, ok: boolean) => void;
+  /** Called after each request routed to a backend settles (for metrics), with how long it took. */
+  onBackendRequest?: (serverId: string, ok: boolean, seconds: number) => void;
+}
+
+/** What a reconfiguration did to the backends, by server id. */
+export interface ReconfigureSummary {
+  /** Started. */
+  added: string[];
+  /** Draining their calls in flight, then stopped. */
+  removed: string[];
+  /** Replaced: the old one drains and stops, a new one starts with the new settings. */
+  changed: string[];
+  /** Left alone: their connections and sessions are not disturbed. */
+  unchanged: string[];
 }
 
 /** A list clients are told about when it changes (`resources` covers resources and templates). */
@@ -61,11 +73,20 @@ export interface ServerStatus {
   sessionConnections: number;
 }
 
+/** True when a backend was built from these settings (a reload leaves such a backend alone). */
+function sameSettings(backend: Backend, settings: ServerConfig): boolean {
+  return JSON.stringify(backend.config) === JSON.stringify(settings);
+}
+
 const EMPTY_LISTS: BackendLists = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 
 /** All backends and the aggregate over them. */
 export class Registry {
-  private readonly backends: Backend[];
+  private backends: Backend[];
+  /** Backends removed or replaced by a reconfiguration, draining before they stop. */
+  private readonly retiring = new Set<Promise<void>>();
+  /** Enabled or disabled at run time (admin API), over what the configuration says; kept across reloads. */
+  private readonly overrides = new Map<string, boolean>();
   private readonly lists = new Map<string, BackendLists>();
   private current: Catalog;
   private refreshes = new Map<string, Promise<void>>();
@@ -73,21 +94,108 @@ export class Registry {
   private readonly again = new Set<string>();
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly options: RegistryOptions,
   ) {
-    this.backends = config.servers.map(
-      (server) =>
-        new Backend(server, {
-          algorithm: config.routing.algorithm,
-          logger: options.logger,
-          onReplicaUp: (backend) => void this.refresh(backend),
-          onListChanged: () => void this.refresh(this.backend(server.id)!),
-          onResourceUpdated: (uri) => options.onResourceUpdated?.(uri),
-          onLog: (params) => options.onLog?.(server.id, params),
-        }),
-    );
+    this.backends = config.servers.map((server) => this.createBackend(server, config));
     this.current = this.rebuild();
+  }
+
+  /** A server's settings with the run-time override applied. */
+  private effective(server: ServerConfig): ServerConfig {
+    return this.overrides.has(server.id) ? { ...server, enabled: this.overrides.get(server.id)! } : server;
+  }
+
+  private createBackend(server: ServerConfig, config: Config): Backend {
+    const backend: Backend = new Backend(this.effective(server), {
+      algorithm: config.routing.algorithm,
+      logger: this.options.logger,
+      onReplicaUp: (b) => void this.refresh(b),
+      onListChanged: () => void this.refresh(backend),
+      onResourceUpdated: (uri) => this.options.onResourceUpdated?.(uri),
+      onLog: (params) => this.options.onLog?.(server.id, params),
+    });
+    return backend;
+  }
+
+  /** The configuration in force (the last one applied by {@link reconfigure}). */
+  get settings(): Config {
+    return this.config;
+  }
+
+  /**
+   * Applies a new configuration without a restart: servers added start, servers removed drain
+   * their calls in flight (up to `server.shutdown_timeout`) and stop, servers whose settings
+   * changed are replaced the same way, and the others are left alone, connections and sessions
+   * included. Resolves once the new servers have connected or failed once; clients hear of the
+   * catalogue change through `onCatalogChanged`.
+   */
+  async reconfigure(next: Config): Promise<ReconfigureSummary> {
+    const summary: ReconfigureSummary = { added: [], removed: [], changed: [], unchanged: [] };
+    const previous = new Map(this.backends.map((b) => [b.id, b]));
+    const retired: Backend[] = [];
+    const started: Backend[] = [];
+    const backends = next.servers.map((server) => {
+      const old = previous.get(server.id);
+      previous.delete(server.id);
+      if (
+        old &&
+        next.routing.algorithm === this.config.routing.algorithm &&
+        sameSettings(old, this.effective(server))
+      ) {
+        summary.unchanged.push(server.id);
+        return old;
+      }
+      const candidate = this.createBackend(server, next);
+      (old ? summary.changed : summary.added).push(server.id);
+      if (old) retired.push(old);
+      started.push(candidate);
+      return candidate;
+    });
+    for (const old of previous.values()) {
+      summary.removed.push(old.id);
+      retired.push(old);
+      this.lists.delete(old.id);
+    }
+    this.config = next;
+    this.backends = backends;
+    this.catalogChanged();
+    for (const old of retired) this.retire(old, next.server.shutdown_timeout);
+    await Promise.all(started.map((b) => b.start()));
+    await Promise.all([...this.refreshes.values()]);
+    return summary;
+  }
+
+  /** Enables or disables a server at run time (admin API); the override outlives reloads. */
+  async setEnabled(id: string, enabled: boolean): Promise<ReconfigureSummary> {
+    if (!this.config.servers.some((s) => s.id === id))
+      throw new GatewayError('InvalidParams', `Unknown server: ${id}`, { expose: true, context: { server: id } });
+    this.overrides.set(id, enabled);
+    return this.reconfigure(this.config);
+  }
+
+  /** Drains a backend that left the configuration, then stops it; stop() waits for it. */
+  private retire(backend: Backend, timeoutMs: number): void {
+    const job = (async () => {
+      const drained = await backend.drain(timeoutMs);
+      if (!drained)
+        this.options.logger.warn('backend stopped with calls still in flight', {
+          server: backend.id,
+          inFlight: backend.inFlight,
+        });
+      await backend.stop();
+      this.options.logger.info('backend stopped: no longer configured as it was', { server: backend.id });
+    })();
+    this.retiring.add(job);
+    void job.finally(() => this.retiring.delete(job));
+  }
+
+  /** Rebuilds the catalogue and tells clients which lists changed. */
+  private catalogChanged(): void {
+    const before = this.current;
+    this.current = this.rebuild();
+    const changed = changedLists(before, this.current);
+    if (changed.length > 0) this.options.onCatalogChanged?.(changed);
   }
 
   /** Connects every enabled backend; resolves once each has connected or failed (failures keep retrying). */
@@ -98,7 +206,7 @@ export class Registry {
 
   /** Closes every backend and ends every stdio process. */
   async stop(): Promise<void> {
-    await Promise.all(this.backends.map((b) => b.stop()));
+    await Promise.all([...this.backends.map((b) => b.stop()), ...this.retiring]);
   }
 
   private backend(id: string): Backend | undefined {
@@ -110,6 +218,8 @@ export class Registry {
    * read is running may not be in what that read saw, so it queues exactly one more read.
    */
   refresh(backend: Backend): Promise<void> {
+    // A backend that was replaced or removed meanwhile no longer speaks for its id.
+    if (this.backend(backend.id) !== backend) return Promise.resolve();
     const running = this.refreshes.get(backend.id);
     if (running) {
       this.again.add(backend.id);
@@ -137,11 +247,9 @@ export class Registry {
             ? ((await read('resources/templates/list')) as BackendLists['resourceTemplates'])
             : [],
         };
+        if (this.backend(backend.id) !== backend) return;
         this.lists.set(backend.id, lists);
-        const before = this.current;
-        this.current = this.rebuild();
-        const changed = changedLists(before, this.current);
-        if (changed.length > 0) this.options.onCatalogChanged?.(changed);
+        this.catalogChanged();
       } catch (err) {
         this.options.logger.warn('could not read backend lists', { server: backend.id, error: (err as Error).message });
       } finally {
@@ -219,12 +327,13 @@ export class Registry {
     options?: BackendCallOptions,
   ): Promise<Record<string, unknown>> {
     let ok = false;
+    const started = performance.now();
     try {
       const result = await this.backend(serverId)!.request(method, params, options);
       ok = true;
       return result;
     } finally {
-      this.options.onBackendRequest?.(serverId, ok);
+      this.options.onBackendRequest?.(serverId, ok, (performance.now() - started) / 1000);
     }
   }
 
@@ -335,6 +444,11 @@ export class Registry {
     const hash = id.lastIndexOf('#');
     const index = Number(id.slice(hash + 1));
     if (hash > 0 && Number.isInteger(index)) this.backend(id.slice(0, hash))?.setHealth(index, health);
+  }
+
+  /** Connections of every backend by state (for metrics). */
+  pools(): { id: string; pool: PoolStatus }[] {
+    return this.backends.map((b) => ({ id: b.id, pool: b.pool() }));
   }
 
   /** Health of every backend. */

@@ -28,8 +28,8 @@ export interface StartRedisOptions {
   port?: number;
 }
 
-/** One PING over a raw socket: true when the server answered +PONG. */
-function ping(port: number): Promise<boolean> {
+/** One PING over a raw socket to 127.0.0.1:`port`: true when a Redis server answered +PONG. */
+export function redisAnswersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let reply = '';
@@ -56,7 +56,7 @@ async function waitUntilAnswering(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`redis-server exited at start: ${log().trim()}`);
-    if (await ping(port)) return;
+    if (await redisAnswersPing(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server did not answer PING within ${timeoutMs} ms`);

@@ -6,6 +6,8 @@ import type { CommanderError } from 'commander';
 import { Command } from 'commander';
 import { VERSION } from '../version';
 import { EXIT_USAGE } from './exitCodes';
+import { registerAdminCommands } from './commands/adminCommands';
+import { registerAuthCommands } from './commands/authCommands';
 import { registerConfigCommands } from './commands/configCommands';
 import { registerImportCommand } from './commands/importCommand';
 import { registerServeCommands } from './commands/serveCommands';
@@ -27,6 +29,8 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerConfigCommands(program);
   registerImportCommand(program);
+  registerAdminCommands(program);
+  registerAuthCommands(program);
   // Every subcommand inherits the usage-error handling and --help/--version of the root.
   for (const command of program.commands) applyCommonOptions(command);
   return program;

@@ -1,7 +1,7 @@
 /**
  * `createApp(deps)` builds the Express app; it never listens, so tests drive it with supertest
  * and `main` owns the port. Routes: `/mcp` (both protocol generations), `/sse` + `/messages`
- * (2024-11-05 HTTP+SSE), `/health`, `/ready`, `/metrics`, `/api/v1/admin/metrics`.
+ * (2024-11-05 HTTP+SSE), `/health`, `/ready`, `/metrics`, and the admin API under `/api/v1/admin/`.
  */
 import type { Config } from '@only1mcp/config';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
@@ -9,16 +9,21 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { ChangedList, Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
-import { bodyNotJson, bodyTooLarge } from './bodyErrors';
+import { bodyNotJson, bodyTooLarge, unacceptableMedia } from './bodyErrors';
 import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsRebindingGuard';
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
+import { mountAdminRoutes, type AdminDeps } from './adminRoutes';
+import type { SessionSummary } from '../sessionSummary';
 import { Drain } from '../drain';
 import { ResourceSubscriptions } from '../mcp/resourceSubscriptions';
 import { createStateCodec } from '../mcp/requestState';
 import { ParkedCalls } from '../mcp/parkedCalls';
 import { SharedSessions } from '../mcp/sharedSessions';
 import { VERSION } from '../version';
+import { createSecurity, type Security } from '../security';
+import { PROTECTED_RESOURCE_PATH } from './authGate';
+import type { AccessControl } from '../mcp/accessControl';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -27,7 +32,9 @@ export interface AppDeps {
   logger: Logger;
   metrics: GatewayMetrics;
   /** Shared-state facts for /health (Redis connectivity, where health results come from); absent on a single node. */
-  sharedState?: () => Record<string, unknown>;
+  sharedState?: () => Record<string, string>;
+  /** Configuration reloads for the admin API. */
+  admin?: Pick<AdminDeps, 'reload' | 'lastReload' | 'configFile'>;
 }
 
 /** The app and the MCP fronts (for shutdown). */
@@ -41,8 +48,12 @@ export interface GatewayApp {
   parked: ParkedCalls;
   /** The Host/Origin check every MCP front applies. */
   check: HeaderCheck;
-  /** Open client sessions by front transport, for metrics and the admin API. */
+  /** Authentication, rate limits and the audit log (reconfigured on reload). */
+  security: Security;
+  /** Open client sessions by front transport, for metrics. */
   sessionCounts(): Record<string, number>;
+  /** Open client sessions on every front, for the admin API. */
+  sessions(): SessionSummary[];
   /** Tells every connected HTTP client that lists changed. */
   notifyListChanged(changed: readonly ChangedList[]): void;
   /** Delivers a backend's resource update to the clients subscribed to it. */
@@ -50,13 +61,16 @@ export interface GatewayApp {
 }
 
 /** Builds the gateway's Express app. */
-export function createApp({ config, registry, logger, metrics, sharedState }: AppDeps): GatewayApp {
+export function createApp({ config, registry, logger, metrics, sharedState, admin }: AppDeps): GatewayApp {
   const app = express();
   app.disable('x-powered-by');
   const drain = new Drain();
   const subscriptions = new ResourceSubscriptions(registry, logger);
   const stateCodec = createStateCodec(config.server.request_state_secret);
   const parked = new ParkedCalls(registry);
+  const security = createSecurity(config, logger, metrics);
+  const { admission, gate } = security;
+  const access: AccessControl = gate;
   const sharedSessions = config.redis
     ? new SharedSessions(config.redis.url, config.redis.key_prefix, config.server.session_idle_timeout, logger)
     : undefined;
@@ -70,6 +84,9 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
     stateCodec,
     parked,
     sharedSessions,
+    access,
+    audit: security.audit,
+    perServerLimit: security.perServer,
     maxBodyBytes: config.server.max_body_size,
   });
 
@@ -93,14 +110,47 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
   });
 
   mountMetricsRoutes(app, metrics);
+  // OAuth-capable clients learn here where to log in (RFC 9728; the MCP authorization spec).
+  app.get([PROTECTED_RESOURCE_PATH, `${PROTECTED_RESOURCE_PATH}/mcp`], (req, res) => {
+    if (!gate.enabled)
+      return void res
+        .status(404)
+        .json(jsonRpcError(undefined, ErrorCode.InvalidRequest, 'No authentication configured'));
+    res.json(gate.metadata(req));
+  });
+  const sessions = (): SessionSummary[] => [...mcp.sessions(), ...sse.sessions()];
+  mountAdminRoutes(app, {
+    registry,
+    sessions,
+    gate,
+    admission,
+    audit: security.audit,
+    metrics,
+    sharedState,
+    lastReload: admin?.lastReload ?? (() => undefined),
+    reload: admin?.reload,
+    configFile: admin?.configFile,
+  });
 
   // While shutting down, MCP requests get 503 ShuttingDown; health and metrics still answer.
   app.use(['/mcp', '/sse', '/messages'], drain.middleware);
+  // Who it is and whether it is over its limit, before any MCP work (the hot path does the same).
+  app.use(['/mcp', '/sse', '/messages'], (req, res, next) => {
+    if (!admission.active || (req as { admitted?: boolean }).admitted) return next();
+    admission.admit(req, res).then((ok) => ok && next(), next);
+  });
+  // Streams are held open: one client may hold only so many.
+  app.get(['/mcp', '/sse'], (req, res, next) => (admission.holdStream(req, res) ? next() : undefined));
   const json = express.json({ limit: config.server.max_body_size, type: () => true });
   app.all(
     '/mcp',
     guard,
-    (req, res, next) => (req.method === 'POST' ? json(req, res, next) : next()),
+    (req, res, next) => {
+      if (req.method !== 'POST') return next();
+      const media = unacceptableMedia(req.headers);
+      if (media) return void res.status(media.status).json(media.body);
+      json(req, res, next);
+    },
     (req, res, next) => {
       mcp.handle(req, res).catch(next);
     },
@@ -118,6 +168,9 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
           : undefined;
     if (answer) {
       res.status(answer.status).json(answer.body);
+    } else if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      // The client's fault, found by Express or a body parser (a malformed %-escape in the path, a bad encoding).
+      res.status(err.status).json(jsonRpcError(undefined, ErrorCode.InvalidRequest, `Invalid request: ${err.message}`));
     } else {
       logger.error('unexpected error', { error: err.stack ?? String(err) });
       res.status(500).json(jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error'));
@@ -131,6 +184,8 @@ export function createApp({ config, registry, logger, metrics, sharedState }: Ap
     parked,
     check,
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
+    sessions,
+    security,
     resourceUpdated: (uri) => {
       subscriptions.updated(uri);
       mcp.notifyResourceUpdated(uri);

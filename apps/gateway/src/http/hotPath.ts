@@ -12,8 +12,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MCP_HEADERS } from '@only1mcp/mcp-types';
 import type { Drain } from '../drain';
 import type { McpEndpoint } from '../mcp/mcpEndpoint';
-import { bodyNotJson, bodyTooLarge } from './bodyErrors';
+import { bodyNotJson, bodyTooLarge, unacceptableMedia } from './bodyErrors';
 import type { HeaderCheck } from './dnsRebindingGuard';
+import type { Admission } from './admission';
+import { principalOf } from './authGate';
 
 /** A plain Node request listener. */
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,6 +26,8 @@ export interface HotPathDeps {
   drain: Drain;
   check: HeaderCheck;
   maxBodyBytes: number;
+  /** Authentication and rate limits, when configured (the Express routes apply the same). */
+  admission: Admission;
 }
 
 function reply(res: ServerResponse, { status, body }: { status: number; body: unknown }): void {
@@ -33,7 +37,7 @@ function reply(res: ServerResponse, { status, body }: { status: number; body: un
 }
 
 /** Wraps `fallback` (the Express app) with the hot path. */
-export function withHotPath({ mcp, drain, check, maxBodyBytes }: HotPathDeps, fallback: Listener): Listener {
+export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotPathDeps, fallback: Listener): Listener {
   return (req, res) => {
     const headers = req.headers;
     if (
@@ -46,6 +50,8 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes }: HotPathDeps, fa
     ) {
       return fallback(req, res);
     }
+    const media = unacceptableMedia(headers);
+    if (media) return reply(res, media);
     if (Number(headers['content-length'] ?? 0) > maxBodyBytes) return reply(res, bodyTooLarge(maxBodyBytes));
     drain.trackResponse(res);
     const chunks: Buffer[] = [];
@@ -68,9 +74,18 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes }: HotPathDeps, fa
       } catch {
         return reply(res, bodyNotJson());
       }
-      if (mcp.answerDirectly(body, res)) return;
-      (req as IncomingMessage & { body?: unknown }).body = body;
-      fallback(req, res);
+      const serve = () => {
+        if (mcp.answerDirectly(body, res, principalOf(req))) return;
+        (req as IncomingMessage & { body?: unknown }).body = body;
+        // Admitted already: the Express route must not admit (and charge the rate limit) twice.
+        (req as IncomingMessage & { admitted?: boolean }).admitted = true;
+        fallback(req, res);
+      };
+      if (!admission.active) return serve();
+      admission.admit(req, res).then(
+        (ok) => ok && serve(),
+        () => res.destroy(),
+      );
     });
   };
 }

@@ -10,6 +10,8 @@ import express, { type RequestHandler, type Response } from 'express';
 import type { Server } from '@modelcontextprotocol/server';
 import type { ChangedList } from '@only1mcp/registry';
 import { createMcpServer, type McpServerDeps } from '../mcp/createMcpServer';
+import { clientOf, type SessionSummary } from '../sessionSummary';
+import { principalOf, type GatewayAuthInfo } from './authGate';
 import { sendListChanged } from '../mcp/listChanged';
 
 /** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
@@ -25,6 +27,8 @@ export interface LegacySseOptions extends McpServerDeps {
 export interface LegacySse {
   /** Open SSE streams. */
   readonly sessionCount: number;
+  /** The open sessions, for the admin API. */
+  sessions(): SessionSummary[];
   /** Tells every SSE client that lists changed. */
   notifyListChanged(changed: readonly ChangedList[]): void;
   /** Ends every stream and refuses new ones. */
@@ -39,6 +43,9 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   const sessions = new Map<string, SSEServerTransport>();
   // Each stream's server, to tell its client about list changes.
   const servers = new Map<string, Server>();
+  const lastSeen = new Map<string, number>();
+  // The authenticated client of each stream (with `auth`): only it may post to the stream's session.
+  const owners = new Map<string, string | undefined>();
   let closing = false;
   // Same limit as /mcp; any content type, because old clients are not all careful about it.
   const json = express.json({ limit: deps.config.server.max_body_size, type: () => true });
@@ -50,9 +57,13 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     // The v1 transport calls onclose again from close(); only the first call does the work.
     transport.onclose = () => {
       servers.delete(id);
+      lastSeen.delete(id);
+      owners.delete(id);
       if (sessions.delete(id)) deps.logger.info('sse session closed', { session: id });
     };
     sessions.set(id, transport);
+    lastSeen.set(id, Date.now());
+    owners.set(id, principalOf(req)?.clientId);
     // A v1 transport satisfies the v2 Transport interface as it is (start/send/close/on*): no adapter.
     const server = createMcpServer(deps, id);
     servers.set(id, server);
@@ -64,7 +75,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     guard,
     (req, res, next) => {
       const id = req.query.sessionId;
-      if (typeof id === 'string' && sessions.has(id)) return next();
+      if (typeof id === 'string' && sessions.has(id) && owners.get(id) === principalOf(req)?.clientId) return next();
       sendError(res, 404, ErrorCode.SessionNotFound, 'Session not found: open a new stream with GET /sse');
     },
     json,
@@ -78,8 +89,10 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
           ErrorCode.SessionNotFound,
           'Session not found: open a new stream with GET /sse',
         );
+      lastSeen.set(req.query.sessionId as string, Date.now());
       // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
-      transport.handleMessage(req.body).then(
+      const authInfo = (req as { auth?: GatewayAuthInfo }).auth;
+      transport.handleMessage(req.body, authInfo ? { authInfo } : undefined).then(
         () => res.status(202).end(),
         () =>
           sendError(res, 400, ErrorCode.InvalidRequest, 'Invalid Request: the body is not one JSON-RPC 2.0 message'),
@@ -90,6 +103,14 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   return {
     get sessionCount() {
       return sessions.size;
+    },
+    sessions() {
+      return [...servers].map(([id, server]) => ({
+        id,
+        transport: 'sse' as const,
+        client: clientOf(server),
+        lastSeen: new Date(lastSeen.get(id) ?? Date.now()).toISOString(),
+      }));
     },
     notifyListChanged(changed) {
       for (const server of servers.values()) sendListChanged(server, changed);

@@ -1,7 +1,6 @@
 /**
- * `GET /metrics` (Prometheus text) and `GET /api/v1/admin/metrics` (the same, under the admin API).
- * The admin API answers loopback peers only until authentication arrives (issue 6/8): it will
- * hold admin actions, so it must not be reachable from the network by default.
+ * `GET /metrics` (Prometheus text; the admin API serves it too, as `/api/v1/admin/metrics`), and
+ * the loopback check the admin API falls back to when no authentication is configured.
  */
 import { isIP } from 'node:net';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
@@ -22,12 +21,13 @@ export function loopbackOnly(req: Request, res: Response, next: NextFunction): v
   res.status(403).json(jsonRpcError(undefined, ErrorCode.Forbidden, 'The admin API answers loopback clients only'));
 }
 
-/** Mounts the metrics routes. */
+/** Answers a scrape with the Prometheus text of `metrics`. */
+export async function serveMetrics(metrics: GatewayMetrics, res: Response): Promise<void> {
+  const { contentType, body } = await metrics.exposition();
+  res.type(contentType).send(body);
+}
+
+/** Mounts `GET /metrics`. */
 export function mountMetricsRoutes(app: Express, metrics: GatewayMetrics): void {
-  const serve = async (_req: Request, res: Response) => {
-    const { contentType, body } = await metrics.exposition();
-    res.type(contentType).send(body);
-  };
-  app.get('/metrics', (req, res, next) => void serve(req, res).catch(next));
-  app.get('/api/v1/admin/metrics', loopbackOnly, (req, res, next) => void serve(req, res).catch(next));
+  app.get('/metrics', (_req, res, next) => void serveMetrics(metrics, res).catch(next));
 }

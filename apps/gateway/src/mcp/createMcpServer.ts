@@ -3,6 +3,7 @@
  * stateless requests) or per 2025-11-25 session. Every handler delegates to the registry; list
  * results come from the aggregated catalogue, paginated with an opaque cursor.
  */
+import { randomUUID } from 'node:crypto';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   LOG_LEVEL_META_KEY,
@@ -29,6 +30,11 @@ import {
 } from '@only1mcp/registry';
 import { createSessionLink, logLevelAllows } from './sessionLink';
 import { forwardParams } from './forwardParams';
+import { checkAccess, targetOf, visibleItems, type AccessControl } from './accessControl';
+import type { AuditLog } from '../audit';
+import type { Principal } from '@only1mcp/auth';
+import type { GatewayAuthInfo } from '../http/authGate';
+import type { RateLimiter } from '@only1mcp/ratelimit';
 import type { ResourceSubscriptions } from './resourceSubscriptions';
 
 /** Encodes a list offset as an opaque cursor. */
@@ -71,6 +77,12 @@ export interface McpServerDeps {
   parked?: ParkedCalls;
   /** Sessions shared through Redis, so another replica can take one over (with `redis` only). */
   sharedSessions?: SharedSessions;
+  /** Who may see and use what (with `auth`); absent or disabled: everything. */
+  access?: AccessControl;
+  /** Per-client-per-server rate limits (`rate_limit.per_server`), read per call (a reload may replace it). */
+  perServerLimit?: () => RateLimiter | undefined;
+  /** The audit log (`audit.enabled`). */
+  audit?: AuditLog;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
@@ -84,6 +96,8 @@ export interface CallContext {
   clientCapabilities?: ClientCapabilities;
   /** Replica affinity of a multi-round call (see BackendCallOptions.affinity). */
   affinity?: { replica?: number };
+  /** The authenticated client (with `auth`). */
+  principal?: Principal;
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
@@ -96,10 +110,11 @@ export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) 
  * `unsubscribe` only for a session's server (`client`), which receives the updates.
  */
 export function createMethodTable(
-  { config, registry, logger, metrics, drain, subscriptions, sharedSessions }: McpServerDeps,
+  { registry, logger, metrics, drain, subscriptions, sharedSessions, access, perServerLimit, audit }: McpServerDeps,
   client?: Server,
 ): Map<string, MethodHandler> {
-  const size = config.routing.page_size;
+  // From the registry: the configuration in force, which a reload may have changed.
+  const size = registry.settings.routing.page_size;
 
   // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
   // and where every request is counted, timed and tracked for shutdown.
@@ -114,24 +129,54 @@ export function createMethodTable(
     async (params, ctx) => {
       const started = process.hrtime.bigint();
       let status = 'ok';
+      let failure: string | undefined;
       try {
+        await checkAccess(registry, method, params, ctx.principal, access, perServerLimit?.());
         return await (drain ? drain.track(() => work(params, ctx)) : work(params, ctx));
       } catch (err) {
         const error = toJsonRpcError(err);
         // A backend's own code outside our table is labelled 'Other' so the label set stays bounded.
         status = errorCodeName(error.code) ?? 'Other';
+        failure = error.message;
         if (error.code === ErrorCode.InternalError)
           logger.error('request failed unexpectedly', { method, error: (err as Error)?.stack ?? String(err) });
-        else logger.debug('request failed', { method, code: error.code, error: error.message });
         throw new ProtocolError(error.code, error.message, error.data);
       } finally {
-        metrics?.observeRequest(method, status, Number(process.hrtime.bigint() - started) / 1e9);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics?.observeRequest(method, status, seconds);
+        // One structured line per request: who, what, where it went, how long, how it ended.
+        const target = targetOf(registry, method, params);
+        const latencyMs = Math.round(seconds * 1e5) / 100;
+        logger.info('request', {
+          requestId: randomUUID(),
+          session: ctx.sessionKey,
+          client: ctx.principal?.clientId,
+          method,
+          server: target?.server,
+          latencyMs,
+          outcome: status,
+          ...(failure === undefined ? {} : { error: failure }),
+        });
+        if (audit && AUDITED_METHODS.has(method))
+          audit.record({
+            action: method,
+            clientId: ctx.principal?.clientId,
+            session: ctx.sessionKey,
+            server: target?.server,
+            target: target?.name,
+            outcome: status === 'Forbidden' ? 'denied' : status === 'RateLimited' ? 'rate_limited' : status,
+            latencyMs,
+            arguments: method === 'tools/call' || method === 'prompts/get' ? (params.arguments ?? {}) : undefined,
+          });
       }
     };
-  const list = (key: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') => (params: Record<string, unknown>) => {
-    const { items, nextCursor } = page<unknown>(registry.catalog[key], params.cursor, size);
-    return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
-  };
+  const list =
+    (key: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') =>
+    (params: Record<string, unknown>, ctx: CallContext) => {
+      const visible = visibleItems<unknown>(registry, key, registry.catalog[key], access, ctx.principal);
+      const { items, nextCursor } = page<unknown>(visible, params.cursor, size);
+      return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
+    };
   const table = new Map<string, MethodHandler>([
     ['tools/list', guard('tools/list', list('tools'))],
     ['prompts/list', guard('prompts/list', list('prompts'))],
@@ -177,6 +222,9 @@ export function createMethodTable(
     );
   return table;
 }
+
+/** The methods the audit log records (plus admin actions, recorded by the admin API). */
+const AUDITED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get']);
 
 /** The methods whose handlers may answer `input_required` (the protocol allows no others). */
 const INPUT_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
@@ -252,8 +300,18 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
       const clientCapabilities =
         ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
           ClientCapabilities | undefined) ?? server.getClientCapabilities();
+      // The HTTP edge verified the caller and attached it (http/authGate.ts); the SDK hands it over here.
+      const principal = (ctx.http?.authInfo as GatewayAuthInfo | undefined)?.extra?.principal;
       const call = (session: CallingSession | undefined, signal: AbortSignal, progress = onProgress) =>
-        handler(forwarded, { sessionKey, signal, onProgress: progress, session, clientCapabilities, affinity });
+        handler(forwarded, {
+          sessionKey,
+          signal,
+          onProgress: progress,
+          session,
+          clientCapabilities,
+          affinity,
+          principal,
+        });
       // A current-protocol client asks for log messages per request, in the envelope.
       const logLevel = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] as
         string | undefined;

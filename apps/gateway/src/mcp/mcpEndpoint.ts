@@ -34,6 +34,9 @@ import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
 import { REDIS_START_WAIT_MS } from '../sharedHealth';
 import { relaySession, type SessionRelay } from './sessionRelay';
+import { clientOf, type SessionSummary } from '../sessionSummary';
+import type { Principal } from '@only1mcp/auth';
+import { principalOf } from '../http/authGate';
 
 /** The part of the SDK's session transport that serves web-standard requests. */
 interface WebCore {
@@ -52,17 +55,23 @@ interface Session {
   protocolVersion?: string;
   /** With Redis: how messages of this session cross replicas. */
   relay?: SessionRelay;
+  /** Taken over from another replica. */
+  adopted: boolean;
+  /** The authenticated client that opened it (with `auth`); only it may use the session. */
+  clientId?: string;
 }
 
 /** The `/mcp` handler plus what shutdown needs. */
 export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
   /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
-  answerDirectly(body: unknown, res: ServerResponse): boolean;
+  answerDirectly(body: unknown, res: ServerResponse, principal?: Principal): boolean;
   /** Resolves once sessions can be shared (Redis answered and the replica listens), or after a bounded wait. */
   readonly ready: Promise<void>;
   /** Open 2025-11-25 sessions. */
   readonly sessionCount: number;
+  /** The open sessions, for the admin API. */
+  sessions(): SessionSummary[];
   /** Tells every client of this endpoint that lists changed: sessions on their GET stream, current-protocol clients on their `subscriptions/listen` stream. */
   notifyListChanged(changed: readonly ChangedList[]): void;
   /** Tells current-protocol clients listening for `uri` (their `subscriptions/listen` filter) that it changed. */
@@ -106,10 +115,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   // The method table depends on what the backends offer (completions), so it is rebuilt when that changes.
   let table: { completions: boolean; methods: ReadonlyMap<string, MethodHandler> } | undefined;
-  const direct = (body: unknown, res: ServerResponse): boolean => {
+  const direct = (body: unknown, res: ServerResponse, principal?: Principal): boolean => {
     const completions = deps.registry.capabilities().completions !== undefined;
     if (table?.completions !== completions) table = { completions, methods: createMethodTable(deps) };
-    return answerDirectly(body, res, table.methods);
+    return answerDirectly(body, res, table.methods, principal);
   };
 
   const notFound = (res: ServerResponse) => {
@@ -157,7 +166,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
    * from another replica); the id is also the session's key for sticky routing, so every replica
    * routes the session alike. With Redis the transport is relayed (sessionRelay.ts).
    */
-  async function connectSession(initialize: unknown, id?: string): Promise<Session> {
+  async function connectSession(initialize: unknown, id?: string, clientId?: string): Promise<Session> {
     const sessionId = id ?? randomUUID();
     const server = createMcpServer(deps, sessionId);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
@@ -167,7 +176,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       onsessioninitialized: async () => {
         sessions.set(sessionId, session);
         deps.logger.info(id ? 'session adopted' : 'session opened', { session: sessionId });
-        if (!id) await deps.sharedSessions?.save(sessionId, initialize);
+        if (!id) await deps.sharedSessions?.save(sessionId, initialize, clientId);
       },
       // Called on DELETE: the session ends everywhere.
       onsessionclosed: () => {
@@ -187,6 +196,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       server,
       lastSeen: Date.now(),
       streams: 0,
+      adopted: id !== undefined,
+      clientId,
       protocolVersion: typeof version === 'string' && protocolGeneration(version) !== undefined ? version : undefined,
     };
     await server.connect(transport);
@@ -196,7 +207,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   }
 
   async function openSession(req: Request, res: Response): Promise<void> {
-    const session = await connectSession(req.body);
+    const session = await connectSession(req.body, undefined, principalOf(req)?.clientId);
     await session.transport.handleRequest(req, res, req.body);
   }
 
@@ -258,7 +269,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   async function adoptSession(id: string): Promise<Session | undefined> {
     const record = await deps.sharedSessions?.load(id);
     if (!record) return undefined;
-    const session = await connectSession(record.initialize, id);
+    const session = await connectSession(record.initialize, id, record.clientId);
     if (!webCore(session.transport)) {
       deps.logger.warn('cannot adopt sessions: the SDK transport changed shape', { session: id });
       await session.transport.close().catch(() => undefined);
@@ -317,7 +328,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       const sessionId = req.headers[MCP_HEADERS.sessionId];
       if (typeof sessionId === 'string') {
         const session = sessions.get(sessionId) ?? (await adopt(sessionId));
-        if (!session) return notFound(res);
+        // A session belongs to the client that opened it: to anyone else it does not exist.
+        if (!session || session.clientId !== principalOf(req)?.clientId) return notFound(res);
         deps.sharedSessions?.touch(sessionId);
         session.lastSeen = Date.now();
         if (req.method === 'GET') {
@@ -352,7 +364,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       });
       // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
       if (route.kind !== 'legacy') return modernNode(req, res, req.body);
-      if (direct(req.body, res)) return;
+      if (direct(req.body, res, principalOf(req))) return;
       return stateless(req, res);
     },
     ready: (async () => {
@@ -374,6 +386,17 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     },
     get sessionCount() {
       return sessions.size;
+    },
+    sessions() {
+      return [...sessions.values()].map((s) => ({
+        id: s.id,
+        transport: 'streamable_http' as const,
+        client: clientOf(s.server),
+        protocolVersion: s.protocolVersion,
+        lastSeen: new Date(s.lastSeen).toISOString(),
+        streams: s.streams,
+        adopted: s.adopted,
+      }));
     },
     async close() {
       clearInterval(reaper);

@@ -30,6 +30,8 @@ export interface SessionRecord {
   logLevel?: string;
   /** Subscribed resource URIs, each with the replica holding the subscription. */
   subscriptions: Map<string, string>;
+  /** The authenticated client that opened the session (with `auth`); nobody else may use it. */
+  clientId?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface SessionRecord {
 export type RelayedMessage =
   { session: string; message: Record<string, unknown> } | { session: string; unsubscribe: string };
 
-const FIELD = { initialize: 'initialize', logLevel: 'log_level', subscription: 'sub:' } as const;
+const FIELD = { initialize: 'initialize', logLevel: 'log_level', clientId: 'client_id', subscription: 'sub:' } as const;
 
 /** Where session records live, and the pub/sub between replicas. */
 export class SharedSessions {
@@ -75,12 +77,15 @@ export class SharedSessions {
     await this.client.whenReady(timeoutMs);
   }
 
-  /** Records a new session's initialize request. */
-  async save(id: string, initialize: unknown): Promise<void> {
+  /** Records a new session's initialize request, and the client that opened it. */
+  async save(id: string, initialize: unknown, clientId?: string): Promise<void> {
     const key = this.keys.session(id);
     await this.client.redis
       .multi()
-      .hset(key, FIELD.initialize, JSON.stringify(initialize))
+      .hset(key, {
+        [FIELD.initialize]: JSON.stringify(initialize),
+        ...(clientId === undefined ? {} : { [FIELD.clientId]: clientId }),
+      })
       .pexpire(key, this.ttlMs)
       .exec()
       .catch(this.failed('save a session'));
@@ -97,7 +102,12 @@ export class SharedSessions {
       const subscriptions = new Map<string, string>();
       for (const [field, owner] of Object.entries(fields))
         if (field.startsWith(FIELD.subscription)) subscriptions.set(field.slice(FIELD.subscription.length), owner);
-      return { initialize: initialize as Record<string, unknown>, logLevel: fields[FIELD.logLevel], subscriptions };
+      return {
+        initialize: initialize as Record<string, unknown>,
+        logLevel: fields[FIELD.logLevel],
+        subscriptions,
+        clientId: fields[FIELD.clientId],
+      };
     } catch (err) {
       this.failed('load a session')(err as Error);
       return undefined;

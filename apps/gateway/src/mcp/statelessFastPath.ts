@@ -9,6 +9,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { JSONRPC_VERSION, toJsonRpcError, type RequestId } from '@only1mcp/mcp-types';
+import type { Principal } from '@only1mcp/auth';
 import type { MethodHandler } from './createMcpServer';
 import { forwardParams } from './forwardParams';
 
@@ -33,7 +34,12 @@ function directRequest(body: unknown, table: ReadonlyMap<string, MethodHandler>)
 }
 
 /** Answers `body` directly when it qualifies; returns false (having written nothing) otherwise. */
-export function answerDirectly(body: unknown, res: ServerResponse, table: ReadonlyMap<string, MethodHandler>): boolean {
+export function answerDirectly(
+  body: unknown,
+  res: ServerResponse,
+  table: ReadonlyMap<string, MethodHandler>,
+  principal?: Principal,
+): boolean {
   const request = directRequest(body, table);
   if (!request) return false;
   // A client that hangs up cancels the call, as it would on the SDK path.
@@ -47,7 +53,7 @@ export function answerDirectly(body: unknown, res: ServerResponse, table: Readon
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
-  request.handler(request.params, { signal: controller.signal }).then(
+  request.handler(request.params, { signal: controller.signal, principal }).then(
     (result) => send({ result }),
     (err: unknown) => send({ error: toJsonRpcError(err) }),
   );

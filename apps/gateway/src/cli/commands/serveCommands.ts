@@ -1,8 +1,8 @@
 /** `only1mcp start` (HTTP) and `only1mcp stdio` (one client on stdin/stdout). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { ConfigError, loadConfig, type Config } from '@only1mcp/config';
-import { startGateway } from '../../gateway';
-import { createLogger } from '../../logger';
+import { loadConfig, type Config } from '@only1mcp/config';
+import { startGateway, type RunningGateway } from '../../gateway';
+import { createLogger, secretsOf } from '../../logger';
 import { startStdioGateway } from '../../stdioGateway';
 import { reportError } from './reportError';
 
@@ -13,22 +13,11 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** Configured sections this build validates but does not enforce yet (issue 6/8). */
-function unenforcedSections(config: Config): string[] {
+/** Sections that protect the HTTP fronts and mean nothing to the one local stdio client. */
+function httpOnlySections(config: Config): string[] {
   return [config.auth ? 'auth' : undefined, config.rate_limit ? 'rate_limit' : undefined].filter(
     (s) => s !== undefined,
   );
-}
-
-/** Settings that validate but are not enforced yet: refuse to run rather than run unprotected. */
-function refuseUnimplemented(config: Config, file: string): void {
-  const unimplemented = unenforcedSections(config);
-  if (unimplemented.length > 0) {
-    throw new ConfigError(
-      `${file}: ${unimplemented.join(' and ')} ${unimplemented.length === 1 ? 'is' : 'are'} configured but not enforced by this build (issue 6/8); ` +
-        'refusing to start unprotected. Remove the section to run without it.',
-    );
-  }
 }
 
 /** Registers `start` and `stdio`. */
@@ -41,14 +30,21 @@ export function registerServeCommands(program: Command): void {
     .option('--port <port>', 'listen port (overrides server.port)', parsePort)
     .action(async (options: { config?: string; host?: string; port?: number }) => {
       try {
-        const { config, file } = loadConfig({
-          path: options.config,
-          overrides: { server: { host: options.host, port: options.port } },
-        });
-        refuseUnimplemented(config, file);
-        const logger = createLogger(config.logging);
-        const gateway = await startGateway(config, logger);
+        const overrides = { server: { host: options.host, port: options.port } };
+        const { config, file } = loadConfig({ path: options.config, overrides });
+        // Secrets of the configuration in force (a reload may change them) never reach the log.
+        let running: RunningGateway | undefined;
+        const logger = createLogger(
+          config.logging,
+          secretsOf(() => running?.registry.settings ?? config),
+        );
+        // The file is watched and re-read on SIGHUP: a valid change applies without a restart.
+        const gateway = (running = await startGateway(config, logger, {
+          configFile: file,
+          configOverrides: overrides,
+        }));
         process.stderr.write(`only1mcp: serving MCP on ${gateway.url}/mcp (config ${file})\n`);
+        process.on('SIGHUP', () => void gateway.reload?.('signal'));
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
           void gateway.stop().then(() => process.exit(0));
@@ -67,9 +63,12 @@ export function registerServeCommands(program: Command): void {
     .action(async (options: { config?: string }) => {
       try {
         const { config, file } = loadConfig({ path: options.config });
-        const logger = createLogger(config.logging);
+        const logger = createLogger(
+          config.logging,
+          secretsOf(() => config),
+        );
         // The only client is the local process that spawned us: there is no caller to authenticate or throttle.
-        const ignored = unenforcedSections(config);
+        const ignored = httpOnlySections(config);
         if (ignored.length > 0)
           logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
         const gateway = await startStdioGateway(config, logger);

@@ -1,0 +1,98 @@
+/**
+ * Hostile and careless clients (issue 6/8): the wrong media types get the spec's 415/406, slow
+ * clients are cut off, one client cannot hold unbounded streams, and a malformed path is the
+ * client's error (400), never a 500. (Body size, JSON syntax, JSON-RPC shape and unknown methods
+ * are in gateway.test.ts; random input in fuzz.test.ts.)
+ */
+import { connect } from 'node:net';
+import { ConfigSchema } from '@only1mcp/config';
+import { silentLogger } from '@only1mcp/registry';
+import { fixtureServerCommand } from '@only1mcp/test-utils';
+import { startGateway, type RunningGateway } from '../src';
+
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  const parsed = ConfigSchema.parse({
+    server: { headers_timeout: '500ms', request_timeout: '1s', max_streams_per_client: 2 },
+    health: { enabled: false },
+    servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) }],
+  });
+  gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+}, 30_000);
+
+afterAll(() => gateway?.stop());
+
+const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+// Bytes, not a string: fetch would add `Content-Type: text/plain` to a string body.
+const post = (headers: Record<string, string>) =>
+  fetch(`${gateway.url}/mcp`, { method: 'POST', headers, body: new TextEncoder().encode(JSON.stringify(list)) });
+
+/** Writes `text` on a raw socket and resolves with everything the server sent until it closed. */
+function raw(text: string, keepOpenMs: number): Promise<string> {
+  const { port } = new URL(gateway.url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('close', () => resolve(received));
+    socket.on('error', () => undefined);
+    socket.write(text);
+    setTimeout(() => socket.destroy(), keepOpenMs);
+  });
+}
+
+describe('hostile input', () => {
+  it('answers a body that says it is not JSON with 415, and an Accept of neither JSON nor SSE with 406', async () => {
+    const form = await post({ 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: number } }).error.code).toBe(-32600);
+    expect((await post({ 'content-type': 'application/json', accept: 'text/html' })).status).toBe(406);
+    // Left out, they are not held against the client; JSON with a charset is JSON.
+    expect((await post({})).status).toBe(200);
+    expect((await post({ 'content-type': 'application/json; charset=utf-8', accept: '*/*' })).status).toBe(200);
+  });
+
+  it('cuts off a client that sends its headers too slowly (slowloris)', async () => {
+    const started = Date.now();
+    const reply = await raw('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n', 5_000);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(reply === '' || reply.startsWith('HTTP/1.1 408')).toBe(true);
+  }, 10_000);
+
+  it('cuts off a client that never finishes its body', async () => {
+    const started = Date.now();
+    const reply = await raw(
+      'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"jsonrpc"',
+      5_000,
+    );
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(reply === '' || reply.startsWith('HTTP/1.1 408')).toBe(true);
+  }, 10_000);
+
+  it('lets one client hold only max_streams_per_client streams at once', async () => {
+    const controllers = [new AbortController(), new AbortController()];
+    const open = await Promise.all(
+      controllers.map((c) =>
+        fetch(`${gateway.url}/sse`, { signal: c.signal, headers: { accept: 'text/event-stream' } }),
+      ),
+    );
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const third = await fetch(`${gateway.url}/sse`, { headers: { accept: 'text/event-stream' } });
+    expect(third.status).toBe(429);
+    expect(((await third.json()) as { error: { code: number } }).error.code).toBe(-32029);
+    // A stream that closes frees its place.
+    controllers[0]!.abort();
+    await new Promise((r) => setTimeout(r, 200));
+    const again = new AbortController();
+    expect((await fetch(`${gateway.url}/sse`, { signal: again.signal })).status).toBe(200);
+    again.abort();
+    controllers[1]!.abort();
+  });
+
+  it('treats a malformed path as the client’s error, never a 500', async () => {
+    const res = await fetch(`${gateway.url}/api/v1/admin/servers/%E0%A4%A`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32600);
+  });
+});

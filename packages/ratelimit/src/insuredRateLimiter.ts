@@ -1,0 +1,96 @@
+/**
+ * Redis first, this process's memory when Redis cannot answer in time: rate limiting is never
+ * switched off by an outage, and a request never waits long on a dead Redis. The fallback is local:
+ * during an outage each gateway replica enforces the limit on its own (a client spread over N replicas
+ * gets up to N times the rate), starting from whatever its memory buckets last held (full for keys it
+ * had not seen fail over before).
+ */
+import { systemClock, type Clock, type Logger, type RedisClient } from '@only1mcp/health';
+import type { MemoryRateLimiter } from './memoryRateLimiter';
+import type { RedisRateLimiter } from './redisRateLimiter';
+import type { RateLimitDecision, RateLimiter } from './rateLimiter';
+
+/** Parts and tuning of {@link InsuredRateLimiter}. */
+export interface InsuredRateLimiterOptions {
+  client: RedisClient;
+  redis: RedisRateLimiter;
+  memory: MemoryRateLimiter;
+  logger: Logger;
+  /** Longest wait for a Redis decision before memory decides. */
+  redisTimeoutMs: number;
+  /** After a failed or late Redis decision, memory decides alone this long before Redis is tried again. */
+  redisRetryMs: number;
+  clock?: Clock;
+}
+
+class RedisTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis gave no rate limit decision within ${ms} ms`);
+  }
+}
+
+/** Resolves or rejects like `promise`, or rejects with RedisTimeoutError after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
+  });
+  // A late reply or error after the timeout is dropped (the Redis bucket was still charged: harmless).
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The Redis limiter with a memory limiter as insurance. */
+export class InsuredRateLimiter implements RateLimiter {
+  private readonly clock: Clock;
+  private skipRedisUntil = 0;
+  /** Failures in a row while the client said it was connected (reset when Redis decides). */
+  private strikes = 0;
+  /** True from a failure we reported until Redis decides again (one warning per episode). */
+  private reported = false;
+
+  constructor(private readonly options: InsuredRateLimiterOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async consume(key: string, cost = 1): Promise<RateLimitDecision> {
+    const { client, redis, memory } = this.options;
+    // Disconnected: the RedisClient knows it, has logged it, and would refuse the command anyway.
+    if (!client.isConnected() || this.clock.now() < this.skipRedisUntil) return memory.consume(key, cost);
+    try {
+      const decision = await within(redis.consume(key, cost), this.options.redisTimeoutMs);
+      this.recovered();
+      return decision;
+    } catch (err) {
+      // A cost no bucket can pass is the caller's mistake, not a Redis failure.
+      if (err instanceof RangeError) throw err;
+      this.failed(err);
+      return memory.consume(key, cost);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.options.redis.close();
+    await this.options.memory.close();
+  }
+
+  private failed(err: unknown): void {
+    this.skipRedisUntil = this.clock.now() + this.options.redisRetryMs;
+    // A connection that dropped is the RedisClient's to report (once). A command can fail before the
+    // client notices the drop, so only a second failure in a row, one retry period later, on a
+    // connection that still looks alive (frozen server, network black hole, script error) is ours.
+    if (this.reported || !this.options.client.isConnected() || ++this.strikes < 2) return;
+    this.reported = true;
+    this.options.logger.warn('Rate limits enforced from local memory: Redis gave no decision', {
+      error: err instanceof Error ? err.message : String(err),
+      retryInMs: this.options.redisRetryMs,
+    });
+  }
+
+  private recovered(): void {
+    this.strikes = 0;
+    if (!this.reported) return;
+    this.reported = false;
+    this.options.logger.info('Rate limits enforced through Redis again');
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Redis gone, frozen or never there: decisions keep coming from this process's memory, without
+ * waiting on Redis, reported once; when Redis is back, decisions come from Redis again.
+ */
+import { createRedisClient, silentLogger, type RedisClient } from '@only1mcp/health';
+import { freePort, startRedis, thaw, waitFor, type RedisHandle } from '@only1mcp/test-utils';
+import { createRateLimiter, rateLimitKeys, type RateLimiter } from '../src';
+import { loudLines, recordingLogger } from './support/recordingLogger';
+import { consumeMany, timedConsume } from './support/timedConsume';
+
+/** Generous bound on a decision while Redis is dead: the 50 ms timeout plus scheduling noise. */
+const FAST_MS = 150;
+/** Bound on a decision that does not ask Redis at all (microseconds in fact; room for a GC pause). */
+const NO_WAIT_MS = 25;
+
+describe('rate limiting when Redis fails', () => {
+  const servers: { stop(): Promise<void>; pid: number }[] = [];
+  const clients: RedisClient[] = [];
+  const limiters: RateLimiter[] = [];
+
+  afterAll(async () => {
+    thaw(servers.map((s) => s.pid));
+    await Promise.all(limiters.map((l) => l.close()));
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(servers.map((s) => s.stop()));
+  });
+
+  async function setup(server: RedisHandle | undefined, url = server?.url ?? '') {
+    const logger = recordingLogger();
+    const client = createRedisClient(url, logger, { retryBaseMs: 20, retryMaxMs: 100 });
+    clients.push(client);
+    const limiter = createRateLimiter({ requestsPerSecond: 5, burst: 3, redis: client, keyPrefix: 'test:', logger });
+    limiters.push(limiter);
+    return { logger, client, limiter };
+  }
+
+  it('falls back to memory at once when Redis stops, logs it once, and returns to Redis when it is back', async () => {
+    const first = await startRedis();
+    servers.push(first);
+    const { logger, client, limiter } = await setup(first);
+    await waitFor('client ready', () => client.isConnected());
+    const key = rateLimitKeys.client('outage');
+    expect((await limiter.consume(key)).source).toBe('redis');
+
+    await first.stop();
+    // Straight away, before the client may have noticed, then for a while: every decision from memory, fast.
+    const during = await consumeMany(limiter, key, 10);
+    expect(during.every((d) => d.source === 'memory')).toBe(true);
+    expect(Math.max(...during.map((d) => d.tookMs))).toBeLessThan(FAST_MS);
+    // Still a limit: the local bucket starts full (3), then refuses.
+    expect(during.map((d) => d.allowed)).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    await waitFor('client to notice', () => !client.isConnected(), 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const later = await consumeMany(limiter, key, 20);
+    expect(later.every((d) => d.source === 'memory' && d.tookMs < FAST_MS)).toBe(true);
+    expect(loudLines(logger)).toEqual([{ level: 'error', message: expect.stringMatching(/^Redis unavailable/) }]);
+
+    const second = await startRedis({ port: first.port });
+    servers.push(second);
+    await waitFor('client to reconnect', () => client.isConnected(), 10_000);
+    await waitFor('decisions from Redis again', async () => (await limiter.consume(key)).source === 'redis', 5_000);
+    expect(loudLines(logger)).toHaveLength(1);
+  });
+
+  it('stops waiting for a frozen Redis after 50 ms, skips it for a while, and warns once it fails again', async () => {
+    const server = await startRedis();
+    servers.push(server);
+    const { logger, client, limiter } = await setup(server);
+    await waitFor('client ready', () => client.isConnected());
+    const key = rateLimitKeys.client('frozen');
+    expect((await limiter.consume(key)).source).toBe('redis');
+
+    // Frozen, the connection stays up: only the timeout can tell.
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      const first = await timedConsume(limiter, key);
+      expect(first.source).toBe('memory');
+      expect(first.tookMs).toBeGreaterThanOrEqual(45);
+      expect(first.tookMs).toBeLessThan(FAST_MS);
+      // Within the retry period (1 s) Redis is not asked: no wait at all.
+      const next = await consumeMany(limiter, key, 10);
+      expect(next.every((d) => d.source === 'memory' && d.tookMs < NO_WAIT_MS)).toBe(true);
+      expect(loudLines(logger)).toEqual([]);
+      // Asked again after it, still no answer on a connection that looks alive: now it is reported, once.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const again = await consumeMany(limiter, key, 5);
+      expect(again.every((d) => d.source === 'memory' && d.tookMs < FAST_MS)).toBe(true);
+      expect(client.isConnected()).toBe(true);
+      expect(loudLines(logger)).toEqual([{ level: 'warn', message: expect.stringMatching(/local memory/) }]);
+    } finally {
+      thaw([server.pid]);
+    }
+    await waitFor('decisions from Redis again', async () => (await limiter.consume(key)).source === 'redis', 5_000);
+    expect(logger.lines.at(-1)).toEqual({ level: 'info', message: 'Rate limits enforced through Redis again' });
+    expect(loudLines(logger)).toHaveLength(1);
+  });
+
+  it('decides from memory, without waiting, when Redis was never reachable', async () => {
+    const { logger, limiter } = await setup(undefined, `redis://127.0.0.1:${await freePort()}`);
+    const decisions = await consumeMany(limiter, rateLimitKeys.client('never'), 5);
+    expect(decisions.map((d) => [d.allowed, d.source])).toEqual([
+      [true, 'memory'],
+      [true, 'memory'],
+      [true, 'memory'],
+      [false, 'memory'],
+      [false, 'memory'],
+    ]);
+    expect(Math.max(...decisions.map((d) => d.tookMs))).toBeLessThan(FAST_MS);
+    await waitFor('the outage to be logged', () => loudLines(logger).length === 1, 2_000);
+  });
+
+  it('decides from memory when no Redis is configured', async () => {
+    const limiter = createRateLimiter({ requestsPerSecond: 5, burst: 3, logger: silentLogger });
+    limiters.push(limiter);
+    const decisions = await consumeMany(limiter, rateLimitKeys.client('solo'), 4);
+    expect(decisions.map((d) => [d.allowed, d.source])).toEqual([
+      [true, 'memory'],
+      [true, 'memory'],
+      [true, 'memory'],
+      [false, 'memory'],
+    ]);
+    expect(decisions[3]!.retryAfterMs).toBeGreaterThan(0);
+    expect(decisions[3]!.retryAfterMs).toBeLessThanOrEqual(200);
+  });
+});
