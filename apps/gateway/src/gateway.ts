@@ -133,6 +133,8 @@ export async function startGateway(
     refuseUnprotected({ ...next, server: config.server });
     live.app?.security.reconfigure(next);
     const servers = await registry.reconfigure(next);
+    // What backends answer, and what is cacheable, may have changed.
+    await live.app?.resultCache.clear();
     if ('level' in logger) (logger as { level: string }).level = next.logging.level;
     // The checkers probe the servers of the configuration they started with.
     await health.stop();
@@ -223,6 +225,7 @@ export async function startGateway(
         await health?.stop();
         await registry.stop();
         await security.close();
+        await gatewayApp.resultCache.close();
         logger.info('gateway stopped');
       })();
       return stopping;

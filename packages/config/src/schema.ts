@@ -219,7 +219,8 @@ export const BaseConfigSchema = z.strictObject({
         description: 'A client must send its request headers within this time (slow-client protection).',
       }),
       request_timeout: duration('30s').meta({
-        description: 'A client must send its whole request (headers and body) within this time; streams are not limited.',
+        description:
+          'A client must send its whole request (headers and body) within this time; streams are not limited.',
       }),
       max_streams_per_client: z.number().int().min(1).default(16).meta({
         description: 'Open SSE streams (GET /mcp, GET /sse) one client may hold at once; more get 429.',
@@ -250,6 +251,45 @@ export const BaseConfigSchema = z.strictObject({
   cache: z
     .strictObject({
       enabled: z.boolean().default(true),
+      max_entries: z.number().int().min(1).default(10_000).meta({ description: 'In-process cache: most entries.' }),
+      max_bytes: size('64MB').meta({ description: 'In-process cache: most bytes (of JSON).' }),
+      resources: z
+        .array(z.strictObject({ uri: z.string().min(1), ttl: duration('60s') }))
+        .default([])
+        .meta({ description: '`resources/read` results cached for URIs matching `uri` (a glob), for `ttl`.' }),
+      tools: z
+        .array(z.strictObject({ name: z.string().min(1), ttl: duration('60s') }))
+        .default([])
+        .meta({
+          description:
+            '`tools/call` results cached for tools whose public name matches `name` (a glob); key: name + arguments.',
+        }),
+    })
+    .prefault({}),
+  context: z
+    .strictObject({
+      default_profile: z.string().optional().meta({
+        description:
+          'The profile of clients that ask for none and whose roles select none; absent: the full catalogue.',
+      }),
+      profiles: z
+        .record(
+          z.string(),
+          z.strictObject({
+            allow: z.array(z.string()).default([]).meta({ description: 'Tool globs kept (empty: all).' }),
+            deny: z.array(z.string()).default([]),
+            compact_schemas: z.boolean().default(false),
+            max_description_length: z.number().int().min(16).optional(),
+            lazy_tools: z.boolean().default(false).meta({
+              description: 'List a few meta-tools (search, describe, call) instead of every tool.',
+            }),
+            roles: z
+              .array(z.string())
+              .default([])
+              .meta({ description: 'Clients with one of these roles use this profile.' }),
+          }),
+        )
+        .default({}),
     })
     .prefault({}),
   auth: z
@@ -388,6 +428,15 @@ export function crossCheck(data: unknown): CrossCheckIssue[] {
       }
     }
   });
+  const context = isRecord(data.context) ? data.context : undefined;
+  if (context && typeof context.default_profile === 'string') {
+    const profiles = isRecord(context.profiles) ? context.profiles : {};
+    if (!(context.default_profile in profiles))
+      issues.push({
+        path: ['context', 'default_profile'],
+        message: `profile "${context.default_profile}" is not defined under context.profiles`,
+      });
+  }
   const auth = isRecord(data.auth) ? data.auth : undefined;
   if (auth && isRecord(auth.jwt) && auth.jwt.secret === undefined && auth.jwt.jwks_url === undefined) {
     issues.push({ path: ['auth', 'jwt'], message: 'needs either "secret" (HS256) or "jwks_url"' });

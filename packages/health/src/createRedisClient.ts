@@ -159,7 +159,11 @@ export interface ChannelSubscriber {
  * re-subscribes by itself after every reconnect. `subscribe` resolves once subscribed, or at once
  * while Redis is unreachable (waiting would block the caller); failures go to `onError`.
  */
-export function createSubscriber(client: RedisClient, name: string, onError: (err: unknown) => void): ChannelSubscriber {
+export function createSubscriber(
+  client: RedisClient,
+  name: string,
+  onError: (err: unknown) => void,
+): ChannelSubscriber {
   const subscriber = client.duplicate({ name, enableOfflineQueue: true, maxRetriesPerRequest: null });
   const listeners = new Map<string, (message: string) => void>();
   subscriber.redis.on('message', (from: string, message: string) => listeners.get(from)?.(message));

@@ -21,13 +21,21 @@ import { ErrorCode, GatewayError, jsonRpcError, type JsonRpcErrorResponse } from
 /** The well-known path of the protected-resource metadata (RFC 9728). */
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
 
-/** What the SDK passes to handlers as `ctx.http.authInfo`, with our principal in `extra`. */
+/** What the SDK passes to handlers as `ctx.http.authInfo`: our principal (with `auth`) and the client's context profile. */
 export interface GatewayAuthInfo {
   token: string;
   clientId: string;
   scopes: string[];
   expiresAt?: number;
-  extra: { principal: Principal };
+  extra: { principal?: Principal; profile?: string };
+}
+
+/** Records the context profile a request names (`?profile=NAME` on the MCP URL) where handlers will find it. */
+export function attachProfile(req: IncomingMessage, profile: unknown): void {
+  if (typeof profile !== 'string' || profile === '') return;
+  const holder = req as IncomingMessage & { auth?: GatewayAuthInfo };
+  holder.auth ??= { token: '', clientId: '', scopes: [], extra: {} };
+  holder.auth.extra.profile = profile;
 }
 
 /** A refused request's answer. */
@@ -148,7 +156,7 @@ export class AuthGate {
 
 /** The principal the gateway attached to a request, if any. */
 export function principalOf(req: IncomingMessage): Principal | undefined {
-  return (req as IncomingMessage & { auth?: GatewayAuthInfo }).auth?.extra.principal;
+  return (req as IncomingMessage & { auth?: GatewayAuthInfo }).auth?.extra?.principal;
 }
 
 /** The Forbidden error for a name the principal may not use. */

@@ -54,3 +54,35 @@ export function unacceptableMedia(headers: {
     };
   return undefined;
 }
+
+/** How deeply a request body may nest (objects and arrays); real MCP messages stay far below it. */
+export const MAX_JSON_DEPTH = 100;
+
+/** True when `value` nests deeper than `max` (checked without recursion, so it cannot overflow the stack). */
+export function nestsTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** 400: the body nests deeper than {@link MAX_JSON_DEPTH}. */
+export function bodyTooDeep(): { status: number; body: JsonRpcErrorResponse } {
+  return {
+    status: 400,
+    body: jsonRpcError(
+      undefined,
+      ErrorCode.InvalidRequest,
+      `Invalid Request: the body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    ),
+  };
+}
+
+/** 400: a GET carries a body (nothing would read it, and the stream could not notice its client leave). */
+export function getWithBody(): { status: number; body: JsonRpcErrorResponse } {
+  return { status: 400, body: jsonRpcError(undefined, ErrorCode.InvalidRequest, 'Invalid Request: a GET has no body') };
+}

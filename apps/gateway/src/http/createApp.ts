@@ -9,7 +9,7 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { ChangedList, Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
-import { bodyNotJson, bodyTooLarge, unacceptableMedia } from './bodyErrors';
+import { bodyNotJson, bodyTooDeep, bodyTooLarge, getWithBody, nestsTooDeep, unacceptableMedia } from './bodyErrors';
 import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsRebindingGuard';
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
@@ -22,7 +22,9 @@ import { ParkedCalls } from '../mcp/parkedCalls';
 import { SharedSessions } from '../mcp/sharedSessions';
 import { VERSION } from '../version';
 import { createSecurity, type Security } from '../security';
-import { PROTECTED_RESOURCE_PATH } from './authGate';
+import { PROTECTED_RESOURCE_PATH, attachProfile } from './authGate';
+import { ResultCache } from '../mcp/resultCache';
+import { createRedisClient } from '@only1mcp/health';
 import type { AccessControl } from '../mcp/accessControl';
 
 /** What the app is built from. */
@@ -50,6 +52,8 @@ export interface GatewayApp {
   check: HeaderCheck;
   /** Authentication, rate limits and the audit log (reconfigured on reload). */
   security: Security;
+  /** Cached tool and resource results (cleared on reload). */
+  resultCache: ResultCache;
   /** Open client sessions by front transport, for metrics. */
   sessionCounts(): Record<string, number>;
   /** Open client sessions on every front, for the admin API. */
@@ -69,6 +73,12 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
   const stateCodec = createStateCodec(config.server.request_state_secret);
   const parked = new ParkedCalls(registry);
   const security = createSecurity(config, logger, metrics);
+  const resultCache = new ResultCache(registry, {
+    redis: config.redis ? createRedisClient(config.redis.url, logger, { name: 'gateway-cache' }) : undefined,
+    keyPrefix: config.redis?.key_prefix,
+    metrics,
+    logger,
+  });
   const { admission, gate } = security;
   const access: AccessControl = gate;
   const sharedSessions = config.redis
@@ -87,6 +97,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
     access,
     audit: security.audit,
     perServerLimit: security.perServer,
+    resultCache,
     maxBodyBytes: config.server.max_body_size,
   });
 
@@ -139,6 +150,20 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
     if (!admission.active || (req as { admitted?: boolean }).admitted) return next();
     admission.admit(req, res).then((ok) => ok && next(), next);
   });
+  // `?profile=NAME` on the MCP URL picks the client's context profile (handlers read it with the principal).
+  app.use(['/mcp', '/sse', '/messages'], (req, _res, next) => {
+    attachProfile(req, req.query.profile);
+    next();
+  });
+  // HEAD of a stream endpoint would open a stream whose headers never go out.
+  app.head(['/mcp', '/sse'], (_req, res) => void res.status(405).set('allow', 'GET, POST, DELETE').end());
+  // A GET with a body: nothing reads it, so the socket pauses and a closed client would go unnoticed.
+  app.get(['/mcp', '/sse'], (req, res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return next();
+    const refusal = getWithBody();
+    res.status(refusal.status).set('connection', 'close').json(refusal.body);
+  });
   // Streams are held open: one client may hold only so many.
   app.get(['/mcp', '/sse'], (req, res, next) => (admission.holdStream(req, res) ? next() : undefined));
   const json = express.json({ limit: config.server.max_body_size, type: () => true });
@@ -149,7 +174,11 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
       if (req.method !== 'POST') return next();
       const media = unacceptableMedia(req.headers);
       if (media) return void res.status(media.status).json(media.body);
-      json(req, res, next);
+      json(req, res, (err?: unknown) => {
+        if (err || !nestsTooDeep(req.body)) return next(err);
+        const deep = bodyTooDeep();
+        res.status(deep.status).json(deep.body);
+      });
     },
     (req, res, next) => {
       mcp.handle(req, res).catch(next);
@@ -186,6 +215,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
     sessions,
     security,
+    resultCache,
     resourceUpdated: (uri) => {
       subscriptions.updated(uri);
       mcp.notifyResourceUpdated(uri);

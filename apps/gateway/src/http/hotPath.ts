@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MCP_HEADERS } from '@only1mcp/mcp-types';
 import type { Drain } from '../drain';
 import type { McpEndpoint } from '../mcp/mcpEndpoint';
-import { bodyNotJson, bodyTooLarge, unacceptableMedia } from './bodyErrors';
+import { bodyNotJson, bodyTooDeep, bodyTooLarge, nestsTooDeep, unacceptableMedia } from './bodyErrors';
 import type { HeaderCheck } from './dnsRebindingGuard';
 import type { Admission } from './admission';
 import { principalOf } from './authGate';
@@ -74,6 +74,7 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotP
       } catch {
         return reply(res, bodyNotJson());
       }
+      if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
         if (mcp.answerDirectly(body, res, principalOf(req))) return;
         (req as IncomingMessage & { body?: unknown }).body = body;

@@ -12,6 +12,7 @@ import type { ChangedList } from '@only1mcp/registry';
 import { createMcpServer, type McpServerDeps } from '../mcp/createMcpServer';
 import { clientOf, type SessionSummary } from '../sessionSummary';
 import { principalOf, type GatewayAuthInfo } from './authGate';
+import { bodyTooDeep, nestsTooDeep } from './bodyErrors';
 import { sendListChanged } from '../mcp/listChanged';
 
 /** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
@@ -80,6 +81,10 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     },
     json,
     (req, res) => {
+      if (nestsTooDeep(req.body)) {
+        const deep = bodyTooDeep();
+        return void res.status(deep.status).json(deep.body);
+      }
       const transport = sessions.get(req.query.sessionId as string);
       // The stream may have closed while the body was read.
       if (!transport)

@@ -7,6 +7,7 @@
  * limited too.
  */
 import type { Principal } from '@only1mcp/auth';
+import { isMetaToolName } from '@only1mcp/context';
 import { GatewayError } from '@only1mcp/mcp-types';
 import { rateLimitKeys, type RateLimiter } from '@only1mcp/ratelimit';
 import type { Registry } from '@only1mcp/registry';
@@ -33,6 +34,8 @@ export function targetOf(
   const catalog = registry.catalog;
   if (method === 'tools/call' || method === 'prompts/get') {
     const name = String(params.name);
+    // The lazy-loading meta-tools are the gateway's own; what they reach is checked when they call it.
+    if (method === 'tools/call' && isMetaToolName(name)) return undefined;
     const owner = (method === 'tools/call' ? catalog.toolOwners : catalog.promptOwners).get(name);
     return { name, server: owner?.serverId };
   }

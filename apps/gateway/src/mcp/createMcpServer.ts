@@ -33,6 +33,9 @@ import { forwardParams } from './forwardParams';
 import { checkAccess, targetOf, visibleItems, type AccessControl } from './accessControl';
 import type { AuditLog } from '../audit';
 import type { Principal } from '@only1mcp/auth';
+import type { ResultCache } from './resultCache';
+import { createToolMethods } from './toolMethods';
+import { LAZY_TOOLS_GUIDE } from '@only1mcp/context';
 import type { GatewayAuthInfo } from '../http/authGate';
 import type { RateLimiter } from '@only1mcp/ratelimit';
 import type { ResourceSubscriptions } from './resourceSubscriptions';
@@ -83,6 +86,8 @@ export interface McpServerDeps {
   perServerLimit?: () => RateLimiter | undefined;
   /** The audit log (`audit.enabled`). */
   audit?: AuditLog;
+  /** Cached `tools/call` and `resources/read` results (`cache.tools`, `cache.resources`). */
+  resultCache?: ResultCache;
 }
 
 /** Context of one call: the session key (sticky routing), the client's cancellation, and where its progress goes. */
@@ -98,6 +103,8 @@ export interface CallContext {
   affinity?: { replica?: number };
   /** The authenticated client (with `auth`). */
   principal?: Principal;
+  /** The context profile the client asked for (`?profile=` on the MCP URL). */
+  profile?: string;
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
@@ -109,10 +116,8 @@ export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) 
  * when a backend offers completions (see `Registry.capabilities`); `resources/subscribe` and
  * `unsubscribe` only for a session's server (`client`), which receives the updates.
  */
-export function createMethodTable(
-  { registry, logger, metrics, drain, subscriptions, sharedSessions, access, perServerLimit, audit }: McpServerDeps,
-  client?: Server,
-): Map<string, MethodHandler> {
+export function createMethodTable(deps: McpServerDeps, client?: Server): Map<string, MethodHandler> {
+  const { registry, logger, metrics, drain, subscriptions, sharedSessions, access, perServerLimit, audit } = deps;
   // From the registry: the configuration in force, which a reload may have changed.
   const size = registry.settings.routing.page_size;
 
@@ -170,10 +175,14 @@ export function createMethodTable(
           });
       }
     };
+  const tools = createToolMethods(deps);
   const list =
     (key: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') =>
     (params: Record<string, unknown>, ctx: CallContext) => {
-      const visible = visibleItems<unknown>(registry, key, registry.catalog[key], access, ctx.principal);
+      const visible =
+        key === 'tools'
+          ? tools.listTools(ctx, params.cursor === undefined)
+          : visibleItems<unknown>(registry, key, registry.catalog[key], access, ctx.principal);
       const { items, nextCursor } = page<unknown>(visible, params.cursor, size);
       return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
     };
@@ -182,12 +191,15 @@ export function createMethodTable(
     ['prompts/list', guard('prompts/list', list('prompts'))],
     ['resources/list', guard('resources/list', list('resources'))],
     ['resources/templates/list', guard('resources/templates/list', list('resourceTemplates'))],
-    ['tools/call', guard('tools/call', (params, ctx) => registry.callTool(params, ctx))],
+    ['tools/call', guard('tools/call', (params, ctx) => tools.callTool(params, ctx))],
     ['prompts/get', guard('prompts/get', (params, ctx) => registry.getPrompt(params, ctx))],
   ]);
   table.set(
     'resources/read',
-    guard('resources/read', (params, ctx) => registry.routeByUri('resources/read', params, ctx)),
+    guard('resources/read', (params, ctx) => {
+      const read = () => registry.routeByUri('resources/read', params, ctx);
+      return deps.resultCache ? deps.resultCache.readResource(params, ctx.principal, read) : read();
+    }),
   );
   // Subscriptions need a client that stays connected to hear of updates: a session.
   if (client && subscriptions) {
@@ -240,7 +252,11 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
   const server = new Server(GATEWAY_IMPLEMENTATION, {
     capabilities: deps.registry.capabilities(),
     ...(codec ? { requestState: { verify: codec.verify } } : {}),
-    instructions: 'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.',
+    instructions:
+      'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.' +
+      (Object.values(deps.registry.settings.context.profiles).some((p) => p.lazy_tools)
+        ? `\n\n${LAZY_TOOLS_GUIDE}`
+        : ''),
   });
   // A session's server subscribes to resources and may have backend connections of its own;
   // when it closes, both go with it.
@@ -301,7 +317,9 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
         ((ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
           ClientCapabilities | undefined) ?? server.getClientCapabilities();
       // The HTTP edge verified the caller and attached it (http/authGate.ts); the SDK hands it over here.
-      const principal = (ctx.http?.authInfo as GatewayAuthInfo | undefined)?.extra?.principal;
+      const extra = (ctx.http?.authInfo as GatewayAuthInfo | undefined)?.extra;
+      const principal = extra?.principal;
+      const profile = extra?.profile;
       const call = (session: CallingSession | undefined, signal: AbortSignal, progress = onProgress) =>
         handler(forwarded, {
           sessionKey,
@@ -311,6 +329,7 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
           clientCapabilities,
           affinity,
           principal,
+          profile,
         });
       // A current-protocol client asks for log messages per request, in the envelope.
       const logLevel = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] as

@@ -15,7 +15,13 @@ export function forwardParams(params: Record<string, unknown> | undefined): {
   params: Record<string, unknown>;
   progressToken?: ProgressToken;
 } {
-  if (!params || typeof params._meta !== 'object' || params._meta === null) return { params: params ?? {} };
+  if (!params) return { params: {} };
+  if (params._meta === undefined) return { params };
+  // `_meta` must be an object; anything else would make the backend drop the request unanswered.
+  if (typeof params._meta !== 'object' || params._meta === null || Array.isArray(params._meta)) {
+    const { _meta: _invalid, ...rest } = params;
+    return { params: rest };
+  }
   const { progressToken, ...meta } = params._meta as Record<string, unknown>;
   for (const key of Object.keys(meta)) if (key.startsWith(ENVELOPE_PREFIX)) delete meta[key];
   const { _meta: _dropped, ...rest } = params;

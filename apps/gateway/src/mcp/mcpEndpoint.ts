@@ -343,7 +343,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         }
         return session.transport.handleRequest(req, res, req.body);
       }
-      if (req.method === 'POST' && isInitializeRequest(req.body)) return openSession(req, res);
+      // An initialize without an id is a notification: it would open a session nobody learns the id of.
+      if (req.method === 'POST' && isInitializeRequest(req.body) && (req.body as { id?: unknown }).id !== undefined)
+        return openSession(req, res);
       if (req.method !== 'POST') {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(

@@ -24,18 +24,18 @@ export interface FuzzRequest {
 export const FX = { echo: 'fx__echo', whoami: 'fx__whoami', prompt: 'fx__greet', resource: 'fixture://info' };
 
 /** The stateless 2026-07-28 request `_meta` (protocol version and client capabilities). */
-export const MODERN_META = {
+const MODERN_META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientCapabilities': {},
 };
 
 /** JSON text written as is where a value goes (nesting, numbers and syntax JSON.stringify never writes). */
-export class Raw {
+class Raw {
   constructor(readonly text: string) {}
 }
 
 /** JSON text of `value`: Raw pieces verbatim, own keys (`__proto__` included) in order. */
-export function render(value: unknown): string {
+function render(value: unknown): string {
   if (value instanceof Raw) return value.text;
   if (Array.isArray(value)) return `[${value.map(render).join(',')}]`;
   if (value !== null && typeof value === 'object')
@@ -87,7 +87,7 @@ const TEMPLATES: Message[] = [
 ];
 
 /** Method names the gateway knows; Mcp-Method headers and method swaps pick from them. */
-export const METHODS = [...new Set(TEMPLATES.flatMap((t) => (typeof t.method === 'string' ? [t.method] : [])))];
+const METHODS = [...new Set(TEMPLATES.flatMap((t) => (typeof t.method === 'string' ? [t.method] : [])))];
 
 /** Nesting of `depth` levels of arrays (or objects), closed or not. */
 function nested(depth: number, kind: 'array' | 'object', closed: boolean): Raw {
@@ -258,7 +258,7 @@ function fresh(value: unknown): unknown {
 const copy = (m: Message): Message => JSON.parse(JSON.stringify(m)) as Message;
 
 /** A valid message with up to three mutations; `modern` adds the 2026-07-28 `_meta` first. */
-export function mutatedMessage(modern = false): fc.Arbitrary<Message> {
+function mutatedMessage(modern = false): fc.Arbitrary<Message> {
   return fc
     .tuple(fc.constantFrom(...TEMPLATES), fc.array(mutation, { minLength: 0, maxLength: 3 }))
     .map(([template, mutations]) => {
@@ -392,7 +392,7 @@ export const accept = fc.oneof(
 );
 
 /** Mcp-Session-Id values that name no session. */
-export const sessionId = fc.oneof(
+const sessionId = fc.oneof(
   fc.constantFrom('', ' ', '00000000-0000-0000-0000-000000000000', '../../x', '__proto__', 'constructor', '%00'),
   fc.uuid(),
   fc.string({ unit: 'grapheme', maxLength: 40 }).map(wire),

@@ -1,0 +1,261 @@
+/**
+ * Many backends behind one gateway (issue 8/8): start-up, warm `tools/list` and gateway memory
+ * with 50 stdio backends of 20 tools (1,000 tools), and with 100 Streamable HTTP backends.
+ *
+ *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
+ *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js]
+ *
+ * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
+ * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
+ * v1 servers in ONE separate process (`--serve-http N`, below). Start-up is measured from
+ * spawning the gateway to the first `tools/list` that holds the whole catalogue. `--peer` runs
+ * mcp-hub (npm, installed outside the workspace) against the same stdio backends.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  childPids,
+  freePort,
+  handle,
+  machine,
+  markdownTable,
+  memoryOf,
+  percentile,
+  startGatewayProcess,
+  type ChildHandle,
+} from './sessions';
+
+const GENERATED = join(__dirname, 'generatedServer.js');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+
+/** The two tools each HTTP backend publishes. */
+const HTTP_TOOLS = [
+  {
+    name: 'echo',
+    description: 'Echoes its message.',
+    inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+  },
+  {
+    name: 'add',
+    description: 'Adds two numbers.',
+    inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+  },
+];
+
+/** A stateless SDK server for one request (the SDK's stateless transport serves one request). */
+function statelessServer(index: number): McpServer {
+  const server = new McpServer({ name: `http-${index}`, version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: HTTP_TOOLS as never }));
+  server.server.setRequestHandler(CallToolRequestSchema, (request) => ({
+    content: [{ type: 'text', text: JSON.stringify(request.params.arguments ?? {}) }],
+  }));
+  return server;
+}
+
+async function handleHttp(index: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    res.writeHead(405).end();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const server = statelessServer(index);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  res.on('close', () => void Promise.allSettled([transport.close(), server.close()]));
+  await server.connect(transport);
+  await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString('utf8')));
+}
+
+/** `--serve-http N`: N stateless Streamable HTTP MCP servers in this process; prints their URLs. */
+async function serveHttp(count: number): Promise<void> {
+  const urls = await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<string>((resolve) => {
+          const server = createServer((req, res) => {
+            handleHttp(i, req, res).catch(() => {
+              if (!res.headersSent) res.writeHead(500);
+              res.end();
+            });
+          });
+          server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
+        }),
+    ),
+  );
+  process.stdout.write(`${JSON.stringify(urls)}\n`);
+}
+
+/** Starts `--serve-http count` in a child process; resolves with its URLs. */
+async function startHttpBackends(count: number): Promise<{ urls: string[]; process: ChildHandle }> {
+  const child = spawn(process.execPath, [__filename, '--serve-http', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = handle(child);
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    let text = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(JSON.parse(text) as string[]);
+    });
+    child.once('exit', (code) => reject(new Error(`HTTP backends exited (${code})`)));
+  });
+  return { urls, process: proc };
+}
+
+/** Lists tools until `expected` are there; the milliseconds since `since`. */
+async function untilAllListed(url: string, expected: number, since: number, timeoutMs = 120_000): Promise<number> {
+  for (;;) {
+    const client = new Client({ name: 'bench-backends', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const tools = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor ? { cursor } : undefined);
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (tools.length >= expected) return performance.now() - since;
+    } catch {
+      // Not serving yet.
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+    if (performance.now() - since > timeoutMs) throw new Error(`${url}: fewer than ${expected} tools after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/** Warm `tools/list` latency through one SDK client session, in ms: [p50, p95]; and the count. */
+async function warmList(url: string, samples: number): Promise<[number, number, number]> {
+  const client = new Client({ name: 'bench-backends', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  try {
+    let count = (await client.listTools()).tools.length;
+    const times: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const t0 = performance.now();
+      count = (await client.listTools()).tools.length;
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return [percentile(times, 50), percentile(times, 95), count];
+  } finally {
+    await client.close();
+  }
+}
+
+/** The RSS of a process's children (its backends), summed, in KiB. */
+const childrenRssKb = (pid: number) => childPids(pid).reduce((sum, child) => sum + memoryOf(child).rssKb, 0);
+
+type Row = string[];
+
+function stdioServers(count: number, each: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `gen${i}`,
+    command: process.execPath,
+    args: [GENERATED, '--tools', String(each), '--domain', `domain${i}`],
+  }));
+}
+
+async function gatewayRow(label: string, servers: object[], expected: number, samples: number): Promise<Row> {
+  const started = performance.now();
+  const gateway = await startGatewayProcess({
+    health: { enabled: false },
+    logging: { level: 'warn' },
+    routing: { page_size: 10_000 },
+    servers,
+  });
+  try {
+    const allMs = await untilAllListed(gateway.url, expected, started);
+    const [p50, p95, count] = await warmList(gateway.url, samples);
+    await sleep(500);
+    const pid = gateway.child.pid!;
+    const { rssKb } = memoryOf(pid);
+    return [label, String(count), (gateway.listeningMs / 1000).toFixed(2), (allMs / 1000).toFixed(2), p50.toFixed(2), p95.toFixed(2), mib(rssKb), mib(childrenRssKb(pid))];
+  } finally {
+    await gateway.stop();
+  }
+}
+
+/** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
+async function peerRow(cli: string, count: number, each: number, samples: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcphub-bench-'));
+  const mcpServers = Object.fromEntries(stdioServers(count, each).map(({ id, command, args }) => [id, { command, args }]));
+  const file = join(dir, 'mcp-servers.json');
+  writeFileSync(file, JSON.stringify({ mcpServers }));
+  const port = await freePort();
+  const started = performance.now();
+  // Its workspace cache and logs go to XDG directories: point them into the temporary directory.
+  const env = { ...process.env, HOME: dir, XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir };
+  const child = spawn(process.execPath, [cli, '--port', String(port), '--config', file], { stdio: 'ignore', env, cwd: dir });
+  const hub = handle(child);
+  try {
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const allMs = await untilAllListed(url, count * each, started);
+    const [p50, p95, listed] = await warmList(url, samples);
+    await sleep(500);
+    const pid = child.pid!;
+    return [`mcp-hub ${count} stdio × ${each}`, String(listed), '-', (allMs / 1000).toFixed(2), p50.toFixed(2), p95.toFixed(2), mib(memoryOf(pid).rssKb), mib(childrenRssKb(pid))];
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      stdio: { type: 'string', default: '50' },
+      'tools-each': { type: 'string', default: '20' },
+      http: { type: 'string', default: '100' },
+      samples: { type: 'string', default: '50' },
+      peer: { type: 'string' },
+      'serve-http': { type: 'string' },
+    },
+  });
+  if (values['serve-http']) return serveHttp(Number(values['serve-http']));
+  const stdio = Number(values.stdio);
+  const each = Number(values['tools-each']);
+  const http = Number(values.http);
+  const samples = Number(values.samples);
+  const rows: Row[] = [];
+
+  if (stdio > 0) {
+    const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
+    rows.push(await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples));
+    if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
+  }
+  if (http > 0) {
+    const backends = await startHttpBackends(http);
+    try {
+      const servers = backends.urls.map((url, i) => ({ id: `http${i}`, transport: 'http', url }));
+      rows.push(await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples));
+      rows[rows.length - 1]![7] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
+    } finally {
+      await backends.process.stop();
+    }
+  }
+  process.stdout.write(`backends benchmark: ${samples} warm tools/list per row, one SDK v1 client session; ${machine()}\n\n`);
+  process.stdout.write(
+    markdownTable(
+      ['gateway and backends', 'tools', 'listening s', 'all tools listed s', 'warm list p50 ms', 'warm list p95 ms', 'gateway RSS', 'backends RSS'],
+      rows,
+    ) + '\n',
+  );
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`bench backends: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});
