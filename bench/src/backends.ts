@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -112,12 +113,16 @@ async function startHttpBackends(count: number): Promise<{ urls: string[]; proce
   return { urls, process: proc };
 }
 
+/** The client transport for a URL: Streamable HTTP, or legacy HTTP+SSE (mcp-hub's `GET /mcp`). */
+const transportFor = (url: string, sse: boolean) =>
+  sse ? new SSEClientTransport(new URL(url)) : new StreamableHTTPClientTransport(new URL(url));
+
 /** Lists tools until `expected` are there; the milliseconds since `since`. */
-async function untilAllListed(url: string, expected: number, since: number, timeoutMs = 120_000): Promise<number> {
+async function untilAllListed(url: string, expected: number, since: number, sse = false, timeoutMs = 120_000): Promise<number> {
   for (;;) {
     const client = new Client({ name: 'bench-backends', version: '1.0.0' });
     try {
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      await client.connect(transportFor(url, sse));
       const tools = [];
       let cursor: string | undefined;
       do {
@@ -137,9 +142,9 @@ async function untilAllListed(url: string, expected: number, since: number, time
 }
 
 /** Warm `tools/list` latency through one SDK client session, in ms: [p50, p95]; and the count. */
-async function warmList(url: string, samples: number): Promise<[number, number, number]> {
+async function warmList(url: string, samples: number, sse = false): Promise<[number, number, number]> {
   const client = new Client({ name: 'bench-backends', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(transportFor(url, sse));
   try {
     let count = (await client.listTools()).tools.length;
     const times: number[] = [];
@@ -202,8 +207,9 @@ async function peerRow(cli: string, count: number, each: number, samples: number
   const hub = handle(child);
   try {
     const url = `http://127.0.0.1:${port}/mcp`;
-    const allMs = await untilAllListed(url, count * each, started);
-    const [p50, p95, listed] = await warmList(url, samples);
+    // mcp-hub 4.2.1 serves MCP over the legacy HTTP+SSE transport only (GET /mcp, POST /messages).
+    const allMs = await untilAllListed(url, count * each, started, true);
+    const [p50, p95, listed] = await warmList(url, samples, true);
     await sleep(500);
     const pid = child.pid!;
     return [`mcp-hub ${count} stdio × ${each}`, String(listed), '-', (allMs / 1000).toFixed(2), p50.toFixed(2), p95.toFixed(2), mib(memoryOf(pid).rssKb), mib(childrenRssKb(pid))];
@@ -230,11 +236,14 @@ async function main(): Promise<void> {
   const http = Number(values.http);
   const samples = Number(values.samples);
   const rows: Row[] = [];
+  const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);
 
   if (stdio > 0) {
     const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
     rows.push(await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples));
+    progress(rows[rows.length - 1]!);
     if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
+    progress(rows[rows.length - 1]!);
   }
   if (http > 0) {
     const backends = await startHttpBackends(http);
@@ -242,6 +251,7 @@ async function main(): Promise<void> {
       const servers = backends.urls.map((url, i) => ({ id: `http${i}`, transport: 'http', url }));
       rows.push(await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples));
       rows[rows.length - 1]![7] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
+      progress(rows[rows.length - 1]!);
     } finally {
       await backends.process.stop();
     }

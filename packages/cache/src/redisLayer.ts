@@ -5,7 +5,7 @@
  * connection is the RedisClient's to report (once); this layer warns once per episode only when a
  * connection that looks alive fails (a frozen server, a network black hole).
  */
-import type { Logger, RedisClient } from '@only1mcp/health';
+import { RedisFallback, type Logger, type RedisClient } from '@only1mcp/health';
 
 /** Namespace of cache entries under the key prefix. */
 const CACHE_NAMESPACE = 'cache:';
@@ -57,14 +57,17 @@ export function escapeGlob(text: string): string {
 /** The Redis layer of `TwoLayerCache`. */
 export class RedisLayer {
   private readonly namespace: string;
-  private skipUntil = 0;
-  /** Failures in a row while the client said it was connected (reset when Redis answers). */
-  private strikes = 0;
-  /** True from a failure we warned about until Redis answers again (one warning per episode). */
-  private reported = false;
+  private readonly fallback: RedisFallback;
 
   constructor(private readonly options: RedisLayerOptions) {
     this.namespace = options.keyPrefix + CACHE_NAMESPACE;
+    this.fallback = new RedisFallback({
+      client: options.client,
+      retryMs: options.retryMs,
+      logger: options.logger,
+      degraded: 'Response cache running on local memory: Redis gave no answer',
+      restored: 'Response cache shared through Redis again',
+    });
   }
 
   /** The entry under `key`, or undefined when absent, malformed or Redis cannot answer in time. */
@@ -113,35 +116,15 @@ export class RedisLayer {
 
   /** Runs one command within the timeout; undefined when Redis is down, skipped, late or failing. */
   private async attempt<T>(command: () => Promise<T>): Promise<T | undefined> {
-    const { client, timeoutMs } = this.options;
     // Disconnected: the RedisClient knows it, has logged it, and would refuse the command anyway.
-    if (!client.isConnected() || Date.now() < this.skipUntil) return undefined;
+    if (!this.fallback.usable) return undefined;
     try {
-      const result = await within(command(), timeoutMs);
-      this.recovered();
+      const result = await within(command(), this.options.timeoutMs);
+      this.fallback.recovered();
       return result;
     } catch (err) {
-      this.failed(err);
+      this.fallback.failed(err);
       return undefined;
     }
-  }
-
-  private failed(err: unknown): void {
-    this.skipUntil = Date.now() + this.options.retryMs;
-    // A command can fail before the client notices a drop, and that drop is the client's to report: only
-    // a second failure in a row, one retry period later, on a connection that still looks alive is ours.
-    if (this.reported || !this.options.client.isConnected() || ++this.strikes < 2) return;
-    this.reported = true;
-    this.options.logger.warn('Response cache running on local memory: Redis gave no answer', {
-      error: err instanceof Error ? err.message : String(err),
-      retryInMs: this.options.retryMs,
-    });
-  }
-
-  private recovered(): void {
-    this.strikes = 0;
-    if (!this.reported) return;
-    this.reported = false;
-    this.options.logger.info('Response cache shared through Redis again');
   }
 }

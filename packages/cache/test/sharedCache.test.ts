@@ -3,9 +3,16 @@
  * layers, and a Redis outage turns lookups into quick misses, reported once, until Redis is back.
  */
 import { createRedisClient, type RedisClient } from '@only1mcp/health';
-import { startRedis, thaw, waitFor, type RedisHandle } from '@only1mcp/test-utils';
+import {
+  loudLines,
+  recordingLogger,
+  startRedis,
+  thaw,
+  waitFor,
+  type RecordingLogger,
+  type RedisHandle,
+} from '@only1mcp/test-utils';
 import { TwoLayerCache, cacheKey, cacheKeyPrefix, type CacheLayer } from '../src';
-import { loudLines, recordingLogger, type RecordingLogger } from './support/recordingLogger';
 
 /** Generous bound on a lookup while Redis is dead: the 50 ms timeout plus scheduling noise. */
 const FAST_MS = 150;

@@ -5,7 +5,7 @@
  * gets up to N times the rate), starting from whatever its memory buckets last held (full for keys it
  * had not seen fail over before).
  */
-import { systemClock, type Clock, type Logger, type RedisClient } from '@only1mcp/health';
+import { RedisFallback, type Clock, type Logger, type RedisClient } from '@only1mcp/health';
 import type { MemoryRateLimiter } from './memoryRateLimiter';
 import type { RedisRateLimiter } from './redisRateLimiter';
 import type { RateLimitDecision, RateLimiter } from './rateLimiter';
@@ -42,29 +42,31 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** The Redis limiter with a memory limiter as insurance. */
 export class InsuredRateLimiter implements RateLimiter {
-  private readonly clock: Clock;
-  private skipRedisUntil = 0;
-  /** Failures in a row while the client said it was connected (reset when Redis decides). */
-  private strikes = 0;
-  /** True from a failure we reported until Redis decides again (one warning per episode). */
-  private reported = false;
+  private readonly fallback: RedisFallback;
 
   constructor(private readonly options: InsuredRateLimiterOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.fallback = new RedisFallback({
+      client: options.client,
+      retryMs: options.redisRetryMs,
+      logger: options.logger,
+      clock: options.clock,
+      degraded: 'Rate limits enforced from local memory: Redis gave no decision',
+      restored: 'Rate limits enforced through Redis again',
+    });
   }
 
   async consume(key: string, cost = 1): Promise<RateLimitDecision> {
-    const { client, redis, memory } = this.options;
+    const { redis, memory } = this.options;
     // Disconnected: the RedisClient knows it, has logged it, and would refuse the command anyway.
-    if (!client.isConnected() || this.clock.now() < this.skipRedisUntil) return memory.consume(key, cost);
+    if (!this.fallback.usable) return memory.consume(key, cost);
     try {
       const decision = await within(redis.consume(key, cost), this.options.redisTimeoutMs);
-      this.recovered();
+      this.fallback.recovered();
       return decision;
     } catch (err) {
       // A cost no bucket can pass is the caller's mistake, not a Redis failure.
       if (err instanceof RangeError) throw err;
-      this.failed(err);
+      this.fallback.failed(err);
       return memory.consume(key, cost);
     }
   }
@@ -72,25 +74,5 @@ export class InsuredRateLimiter implements RateLimiter {
   async close(): Promise<void> {
     await this.options.redis.close();
     await this.options.memory.close();
-  }
-
-  private failed(err: unknown): void {
-    this.skipRedisUntil = this.clock.now() + this.options.redisRetryMs;
-    // A connection that dropped is the RedisClient's to report (once). A command can fail before the
-    // client notices the drop, so only a second failure in a row, one retry period later, on a
-    // connection that still looks alive (frozen server, network black hole, script error) is ours.
-    if (this.reported || !this.options.client.isConnected() || ++this.strikes < 2) return;
-    this.reported = true;
-    this.options.logger.warn('Rate limits enforced from local memory: Redis gave no decision', {
-      error: err instanceof Error ? err.message : String(err),
-      retryInMs: this.options.redisRetryMs,
-    });
-  }
-
-  private recovered(): void {
-    this.strikes = 0;
-    if (!this.reported) return;
-    this.reported = false;
-    this.options.logger.info('Rate limits enforced through Redis again');
   }
 }

@@ -3,9 +3,16 @@
  * waiting on Redis, reported once; when Redis is back, decisions come from Redis again.
  */
 import { createRedisClient, silentLogger, type RedisClient } from '@only1mcp/health';
-import { freePort, startRedis, thaw, waitFor, type RedisHandle } from '@only1mcp/test-utils';
+import {
+  freePort,
+  loudLines,
+  recordingLogger,
+  startRedis,
+  thaw,
+  waitFor,
+  type RedisHandle,
+} from '@only1mcp/test-utils';
 import { createRateLimiter, rateLimitKeys, type RateLimiter } from '../src';
-import { loudLines, recordingLogger } from './support/recordingLogger';
 import { consumeMany, timedConsume } from './support/timedConsume';
 
 /** Generous bound on a decision while Redis is dead: the 50 ms timeout plus scheduling noise. */

@@ -21,3 +21,5 @@ export type { ModernFixture } from './modernFixture';
 export { PROCFS, markedProcesses } from './markedProcesses';
 export { rawPost } from './rawPost';
 export { answeringLabels, thaw } from './replicaProbes';
+export { loudLines, recordingLogger } from './recordingLogger';
+export type { RecordingLogger } from './recordingLogger';
