@@ -90,7 +90,9 @@ async function serveHttp(count: number): Promise<void> {
               res.end();
             });
           });
-          server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`));
+          server.listen(0, '127.0.0.1', () =>
+            resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`),
+          );
         }),
     ),
   );
@@ -99,7 +101,9 @@ async function serveHttp(count: number): Promise<void> {
 
 /** Starts `--serve-http count` in a child process; resolves with its URLs. */
 async function startHttpBackends(count: number): Promise<{ urls: string[]; process: ChildHandle }> {
-  const child = spawn(process.execPath, [__filename, '--serve-http', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [__filename, '--serve-http', String(count)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const proc = handle(child);
   const urls = await new Promise<string[]>((resolve, reject) => {
     let text = '';
@@ -118,7 +122,13 @@ const transportFor = (url: string, sse: boolean) =>
   sse ? new SSEClientTransport(new URL(url)) : new StreamableHTTPClientTransport(new URL(url));
 
 /** Lists tools until `expected` are there; the milliseconds since `since`. */
-async function untilAllListed(url: string, expected: number, since: number, sse = false, timeoutMs = 120_000): Promise<number> {
+async function untilAllListed(
+  url: string,
+  expected: number,
+  since: number,
+  sse = false,
+  timeoutMs = 120_000,
+): Promise<number> {
   for (;;) {
     const client = new Client({ name: 'bench-backends', version: '1.0.0' });
     try {
@@ -136,7 +146,8 @@ async function untilAllListed(url: string, expected: number, since: number, sse 
     } finally {
       await client.close().catch(() => undefined);
     }
-    if (performance.now() - since > timeoutMs) throw new Error(`${url}: fewer than ${expected} tools after ${timeoutMs} ms`);
+    if (performance.now() - since > timeoutMs)
+      throw new Error(`${url}: fewer than ${expected} tools after ${timeoutMs} ms`);
     await sleep(50);
   }
 }
@@ -187,7 +198,16 @@ async function gatewayRow(label: string, servers: object[], expected: number, sa
     await sleep(500);
     const pid = gateway.child.pid!;
     const { rssKb } = memoryOf(pid);
-    return [label, String(count), (gateway.listeningMs / 1000).toFixed(2), (allMs / 1000).toFixed(2), p50.toFixed(2), p95.toFixed(2), mib(rssKb), mib(childrenRssKb(pid))];
+    return [
+      label,
+      String(count),
+      (gateway.listeningMs / 1000).toFixed(2),
+      (allMs / 1000).toFixed(2),
+      p50.toFixed(2),
+      p95.toFixed(2),
+      mib(rssKb),
+      mib(childrenRssKb(pid)),
+    ];
   } finally {
     await gateway.stop();
   }
@@ -196,14 +216,20 @@ async function gatewayRow(label: string, servers: object[], expected: number, sa
 /** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
 async function peerRow(cli: string, count: number, each: number, samples: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'mcphub-bench-'));
-  const mcpServers = Object.fromEntries(stdioServers(count, each).map(({ id, command, args }) => [id, { command, args }]));
+  const mcpServers = Object.fromEntries(
+    stdioServers(count, each).map(({ id, command, args }) => [id, { command, args }]),
+  );
   const file = join(dir, 'mcp-servers.json');
   writeFileSync(file, JSON.stringify({ mcpServers }));
   const port = await freePort();
   const started = performance.now();
   // Its workspace cache and logs go to XDG directories: point them into the temporary directory.
   const env = { ...process.env, HOME: dir, XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir };
-  const child = spawn(process.execPath, [cli, '--port', String(port), '--config', file], { stdio: 'ignore', env, cwd: dir });
+  const child = spawn(process.execPath, [cli, '--port', String(port), '--config', file], {
+    stdio: 'ignore',
+    env,
+    cwd: dir,
+  });
   const hub = handle(child);
   try {
     const url = `http://127.0.0.1:${port}/mcp`;
@@ -212,7 +238,16 @@ async function peerRow(cli: string, count: number, each: number, samples: number
     const [p50, p95, listed] = await warmList(url, samples, true);
     await sleep(500);
     const pid = child.pid!;
-    return [`mcp-hub ${count} stdio × ${each}`, String(listed), '-', (allMs / 1000).toFixed(2), p50.toFixed(2), p95.toFixed(2), mib(memoryOf(pid).rssKb), mib(childrenRssKb(pid))];
+    return [
+      `mcp-hub ${count} stdio × ${each}`,
+      String(listed),
+      '-',
+      (allMs / 1000).toFixed(2),
+      p50.toFixed(2),
+      p95.toFixed(2),
+      mib(memoryOf(pid).rssKb),
+      mib(childrenRssKb(pid)),
+    ];
   } finally {
     await hub.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -249,17 +284,30 @@ async function main(): Promise<void> {
     const backends = await startHttpBackends(http);
     try {
       const servers = backends.urls.map((url, i) => ({ id: `http${i}`, transport: 'http', url }));
-      rows.push(await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples));
+      rows.push(
+        await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples),
+      );
       rows[rows.length - 1]![7] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
       progress(rows[rows.length - 1]!);
     } finally {
       await backends.process.stop();
     }
   }
-  process.stdout.write(`backends benchmark: ${samples} warm tools/list per row, one SDK v1 client session; ${machine()}\n\n`);
+  process.stdout.write(
+    `backends benchmark: ${samples} warm tools/list per row, one SDK v1 client session; ${machine()}\n\n`,
+  );
   process.stdout.write(
     markdownTable(
-      ['gateway and backends', 'tools', 'listening s', 'all tools listed s', 'warm list p50 ms', 'warm list p95 ms', 'gateway RSS', 'backends RSS'],
+      [
+        'gateway and backends',
+        'tools',
+        'listening s',
+        'all tools listed s',
+        'warm list p50 ms',
+        'warm list p95 ms',
+        'gateway RSS',
+        'backends RSS',
+      ],
       rows,
     ) + '\n',
   );

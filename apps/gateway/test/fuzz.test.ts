@@ -326,22 +326,7 @@ function noteUnreadBody(r: FuzzRequest, reply: Reply): void {
     streamsWithUnreadBody.add(session);
 }
 
-const KNOWN_ISSUES: KnownIssue[] = [
-  {
-    id: 'sdk-schema-error-as-internal-error',
-    summary:
-      "params the SDK's request schema refuses (initialize without params, logging/setLevel with an unknown level, resources/read without uri) get -32603 with zod's issue list as the message instead of -32602",
-    explains: (problem, reply) =>
-      problem.startsWith('-32603') &&
-      /"code":-32603,"message":"\[\\n\s*\{\\n.*\\"code\\": \\"(invalid|unrecognized)_/.test(text(reply)),
-    repro: {
-      method: 'POST',
-      path: '/mcp',
-      headers: { 'content-type': 'application/json' },
-      body: '{"jsonrpc":"2.0","id":1,"method":"initialize"}',
-    },
-  },
-];
+const KNOWN_ISSUES: KnownIssue[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Bookkeeping and the summary

@@ -25,8 +25,8 @@ afterAll(() => gateway?.stop());
 
 const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
 // Bytes, not a string: fetch would add `Content-Type: text/plain` to a string body.
-const post = (headers: Record<string, string>) =>
-  fetch(`${gateway.url}/mcp`, { method: 'POST', headers, body: new TextEncoder().encode(JSON.stringify(list)) });
+const post = (headers: Record<string, string>, message: unknown = list) =>
+  fetch(`${gateway.url}/mcp`, { method: 'POST', headers, body: new TextEncoder().encode(JSON.stringify(message)) });
 
 /** Writes `text` on a raw socket and resolves with everything the server sent until it closed. */
 function raw(text: string, keepOpenMs: number): Promise<string> {
@@ -88,6 +88,13 @@ describe('hostile input', () => {
     expect((await fetch(`${gateway.url}/sse`, { signal: again.signal })).status).toBe(200);
     again.abort();
     controllers[1]!.abort();
+  });
+
+  it('answers params the SDK’s schemas refuse with -32602, not -32603', async () => {
+    const res = await post({ 'content-type': 'application/json' }, { jsonrpc: '2.0', id: 1, method: 'initialize' });
+    const body = (await res.json()) as { error: { code: number; message: string } };
+    expect(body.error.code).toBe(-32602);
+    expect(body.error.message).toMatch(/^Invalid params for initialize/);
   });
 
   it('treats a malformed path as the client’s error, never a 500', async () => {

@@ -91,6 +91,8 @@ describe('hot reload', () => {
     expect((await whoami('tuned')).pid).not.toBe(tunedBefore.pid);
     expect(gateway.registry.status().map((s) => s.id)).toEqual(['keep', 'tuned', 'added']);
 
+    // The catalogue changes first; the report is written once the health checks have restarted too.
+    await waitFor('the reload report', async () => (await admin('/reload')).body.lastReload !== null);
     const last = (await admin('/reload')).body.lastReload as Record<string, unknown>;
     expect(last).toMatchObject({
       ok: true,

@@ -1,4 +1,13 @@
-import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+/**
+ * The encoder, loaded on first use: its tables take tens of megabytes, which a gateway that never
+ * counts tokens (no context profile) should not carry.
+ */
+let encoder: ((text: string) => number[]) | undefined;
+function encode(text: string): number[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  encoder ??= (require('gpt-tokenizer/encoding/o200k_base') as { encode: (text: string) => number[] }).encode;
+  return encoder(text);
+}
 
 /**
  * The BPE encoding token counts are measured in: o200k_base, the encoding of current OpenAI models

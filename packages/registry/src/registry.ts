@@ -127,8 +127,8 @@ export class Registry {
    * Applies a new configuration without a restart: servers added start, servers removed drain
    * their calls in flight (up to `server.shutdown_timeout`) and stop, servers whose settings
    * changed are replaced the same way, and the others are left alone, connections and sessions
-   * included. Resolves once the new servers have connected or failed once; clients hear of the
-   * catalogue change through `onCatalogChanged`.
+   * included. A new backend connects before it takes over (or has failed once, then retries);
+   * resolves once its lists are read. Clients hear of the catalogue change through `onCatalogChanged`.
    */
   async reconfigure(next: Config): Promise<ReconfigureSummary> {
     const summary: ReconfigureSummary = { added: [], removed: [], changed: [], unchanged: [] };
@@ -157,12 +157,15 @@ export class Registry {
       retired.push(old);
       this.lists.delete(old.id);
     }
+    // New backends connect first, so a changed server keeps answering from its old backend until
+    // its new one is up (or has failed once and retries), and an added one appears with its tools.
+    await Promise.all(started.map((b) => b.start()));
     this.config = next;
     this.backends = backends;
     this.catalogChanged();
     for (const old of retired) this.retire(old, next.server.shutdown_timeout);
-    await Promise.all(started.map((b) => b.start()));
-    await Promise.all([...this.refreshes.values()]);
+    // Their lists were not read while they were not yet in the registry.
+    await Promise.all(started.map((b) => this.refresh(b)));
     return summary;
   }
 
@@ -225,7 +228,9 @@ export class Registry {
       this.again.add(backend.id);
       return running;
     }
-    const job = (async () => {
+    // Started a microtask later, so it is in `refreshes` before it can finish (a backend that offers
+    // no lists finishes without awaiting anything, and would leave its entry behind forever).
+    const job = Promise.resolve().then(async () => {
       try {
         const caps = backend.capabilities ?? {};
         const read = async (method: ListMethod): Promise<unknown[]> => {
@@ -256,7 +261,7 @@ export class Registry {
         this.refreshes.delete(backend.id);
       }
       if (this.again.delete(backend.id)) await this.refresh(backend);
-    })();
+    });
     this.refreshes.set(backend.id, job);
     return job;
   }

@@ -246,10 +246,47 @@ function answersInput(capabilities: ClientCapabilities | undefined): boolean {
   return Boolean(capabilities?.sampling || capabilities?.elicitation || capabilities?.roots);
 }
 
+/**
+ * The SDK Server, with one correction: params its request schemas refuse (an unknown log level,
+ * `resources/read` without a `uri`, `initialize` without params) are the client's fault, but the
+ * SDK throws a plain Error with zod's issue list, which it answers as -32603 InternalError. Here
+ * they become -32602 Invalid params. (`_wrapHandler` is the SDK's documented hook for this.)
+ */
+class GatewayServer extends Server {
+  protected override _wrapHandler(
+    method: string,
+    handler: Parameters<Server['_wrapHandler']>[1],
+  ): ReturnType<Server['_wrapHandler']> {
+    const wrapped = super._wrapHandler(method, handler);
+    return async (request, ctx) => {
+      try {
+        return await wrapped(request, ctx);
+      } catch (err) {
+        if (!(err instanceof ProtocolError) && err instanceof Error && err.message.trimStart().startsWith('['))
+          throw new ProtocolError(
+            ErrorCode.InvalidParams,
+            `Invalid params for ${method}: ${schemaIssues(err.message)}`,
+          );
+        throw err;
+      }
+    };
+  }
+}
+
+/** zod's issue list (JSON) as one readable line: `path: message; …`. */
+function schemaIssues(text: string): string {
+  try {
+    const issues = JSON.parse(text) as { path?: unknown[]; message?: string }[];
+    return issues.map((i) => `${(i.path ?? []).join('.') || '(params)'}: ${i.message ?? 'invalid'}`).join('; ');
+  } catch {
+    return 'they do not match the method';
+  }
+}
+
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
 export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Server {
   const codec = deps.stateCodec;
-  const server = new Server(GATEWAY_IMPLEMENTATION, {
+  const server = new GatewayServer(GATEWAY_IMPLEMENTATION, {
     capabilities: deps.registry.capabilities(),
     ...(codec ? { requestState: { verify: codec.verify } } : {}),
     instructions:
