@@ -12,11 +12,17 @@ let failed = 0;
 let skipped = 0;
 const problems = [];
 
+// Every workspace package: apps/*, packages/*, tooling/*, and bench (its soak test runs in CI).
+const packageDirs = [];
 for (const group of ['apps', 'packages', 'tooling']) {
   const groupDir = join(root, group);
-  if (!existsSync(groupDir)) continue;
-  for (const name of readdirSync(groupDir)) {
-    const pkgDir = join(groupDir, name);
+  if (existsSync(groupDir)) for (const name of readdirSync(groupDir)) packageDirs.push([group, name]);
+}
+packageDirs.push(['.', 'bench']);
+
+{
+  for (const [group, name] of packageDirs) {
+    const pkgDir = join(root, group, name);
     if (!existsSync(join(pkgDir, 'jest.config.js'))) continue;
     const file = join(pkgDir, '.jest-results', 'results.json');
     if (!existsSync(file)) {

@@ -237,6 +237,12 @@ export class Backend {
       replica.state = 'up';
       replica.failuresInARow = 0;
       replica.lastError = undefined;
+      // A new connection (a restarted process) does not inherit the verdicts on the one that died:
+      // an open breaker, or an `unhealthy` from probes that failed while it was down, would keep a
+      // working replica out of rotation for reset_timeout or healthy_threshold intervals. Active
+      // checks judge the new process from here on.
+      if (replica.breaker.opened || replica.breaker.halfOpen) replica.breaker.close();
+      if (replica.health === 'unhealthy') replica.health = 'unknown';
       this.options.logger.info('backend replica connected', {
         replica: replica.id,
         protocolVersion: replica.connection.protocolVersion,
