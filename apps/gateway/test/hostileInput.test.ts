@@ -97,6 +97,14 @@ describe('hostile input', () => {
     expect(body.error.message).toMatch(/^Invalid params for initialize/);
   });
 
+  it('refuses prompt arguments that are not strings with -32602 before they reach a backend', async () => {
+    const res = await post(
+      { 'content-type': 'application/json' },
+      { jsonrpc: '2.0', id: 2, method: 'prompts/get', params: { name: 'fx__greet', arguments: { name: { x: 1 } } } },
+    );
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32602);
+  });
+
   it('treats a malformed path as the client’s error, never a 500', async () => {
     const res = await fetch(`${gateway.url}/api/v1/admin/servers/%E0%A4%A`);
     expect(res.status).toBe(400);

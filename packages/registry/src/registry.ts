@@ -306,6 +306,16 @@ export class Registry {
 
   /** Routes `prompts/get` to the owner of the public prompt name. */
   async getPrompt(params: Record<string, unknown>, options?: BackendCallOptions): Promise<Record<string, unknown>> {
+    // The spec's prompt arguments are strings; anything else is the client's error, whatever a backend would call it.
+    const args = params.arguments;
+    if (
+      args !== undefined &&
+      (typeof args !== 'object' ||
+        args === null ||
+        Array.isArray(args) ||
+        Object.values(args).some((v) => typeof v !== 'string'))
+    )
+      throw new GatewayError('InvalidParams', 'prompts/get "arguments" must map names to strings', { expose: true });
     return this.routeByName('prompts/get', 'prompt', this.current.promptOwners, params, options);
   }
 
