@@ -5,7 +5,7 @@
  * connection is the RedisClient's to report (once); this layer warns once per episode only when a
  * connection that looks alive fails (a frozen server, a network black hole).
  */
-import { RedisFallback, type Logger, type RedisClient } from '@only1mcp/health';
+import { RedisFallback, withinMs, type Logger, type RedisClient } from '@only1mcp/health';
 
 /** Namespace of cache entries under the key prefix. */
 const CACHE_NAMESPACE = 'cache:';
@@ -31,22 +31,6 @@ export interface RedisEntry {
   json: string;
   /** What is left of the entry's TTL. */
   remainingTtlMs: number;
-}
-
-class RedisTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`Redis did not answer within ${ms} ms`);
-  }
-}
-
-/** Resolves or rejects like `promise`, or rejects with RedisTimeoutError after `ms`; a late outcome is dropped. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
-  });
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Escapes Redis glob characters so a prefix like `app[1]:` matches itself only. */
@@ -119,7 +103,7 @@ export class RedisLayer {
     // Disconnected: the RedisClient knows it, has logged it, and would refuse the command anyway.
     if (!this.fallback.usable) return undefined;
     try {
-      const result = await within(command(), this.options.timeoutMs);
+      const result = await withinMs(command(), this.options.timeoutMs);
       this.fallback.recovered();
       return result;
     } catch (err) {

@@ -19,5 +19,5 @@ export { systemClock } from './clock';
 export type { Clock } from './clock';
 export { silentLogger } from './logger';
 export type { LogFields, Logger } from './logger';
-export { RedisFallback } from './redisFallback';
+export { RedisFallback, RedisTimeoutError, withinMs } from './redisFallback';
 export type { RedisFallbackOptions } from './redisFallback';

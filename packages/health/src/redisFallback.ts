@@ -55,3 +55,24 @@ export class RedisFallback {
     this.options.logger.info(this.options.restored);
   }
 }
+
+/** A Redis command that did not answer in time. */
+export class RedisTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/**
+ * Resolves or rejects like `promise`, or rejects with RedisTimeoutError after `ms`. A late outcome
+ * is dropped (a command that still runs on Redis may take effect: callers must tolerate that).
+ */
+export function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -5,7 +5,7 @@
  * gets up to N times the rate), starting from whatever its memory buckets last held (full for keys it
  * had not seen fail over before).
  */
-import { RedisFallback, type Clock, type Logger, type RedisClient } from '@only1mcp/health';
+import { RedisFallback, withinMs, type Clock, type Logger, type RedisClient } from '@only1mcp/health';
 import type { MemoryRateLimiter } from './memoryRateLimiter';
 import type { RedisRateLimiter } from './redisRateLimiter';
 import type { RateLimitDecision, RateLimiter } from './rateLimiter';
@@ -21,23 +21,6 @@ export interface InsuredRateLimiterOptions {
   /** After a failed or late Redis decision, memory decides alone this long before Redis is tried again. */
   redisRetryMs: number;
   clock?: Clock;
-}
-
-class RedisTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`Redis gave no rate limit decision within ${ms} ms`);
-  }
-}
-
-/** Resolves or rejects like `promise`, or rejects with RedisTimeoutError after `ms`. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
-  });
-  // A late reply or error after the timeout is dropped (the Redis bucket was still charged: harmless).
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The Redis limiter with a memory limiter as insurance. */
@@ -60,7 +43,7 @@ export class InsuredRateLimiter implements RateLimiter {
     // Disconnected: the RedisClient knows it, has logged it, and would refuse the command anyway.
     if (!this.fallback.usable) return memory.consume(key, cost);
     try {
-      const decision = await within(redis.consume(key, cost), this.options.redisTimeoutMs);
+      const decision = await withinMs(redis.consume(key, cost), this.options.redisTimeoutMs);
       this.fallback.recovered();
       return decision;
     } catch (err) {

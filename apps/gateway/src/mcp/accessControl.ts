@@ -82,18 +82,14 @@ export function visibleItems<T>(
   });
 }
 
-/** Refuses a routed request the principal may not make, or one over its per-server rate limit. */
+/** Refuses a routed request (its `targetOf`) the principal may not make, or one over its per-server rate limit. */
 export async function checkAccess(
-  registry: Registry,
-  method: string,
-  params: Record<string, unknown>,
+  target: ReturnType<typeof targetOf>,
   principal: Principal | undefined,
   access: AccessControl | undefined,
   perServer: RateLimiter | undefined,
 ): Promise<void> {
-  if (!access?.enabled && !perServer) return;
-  const target = targetOf(registry, method, params);
-  if (!target) return;
+  if (!target || (!access?.enabled && !perServer)) return;
   // An unknown name is left to the registry (InvalidParams), but only for a client allowed to know it.
   if (access?.enabled && !access.allows(principal, target.name))
     throw new GatewayError('Forbidden', `Not allowed: ${target.name}`, {

@@ -135,8 +135,10 @@ export function createMethodTable(deps: McpServerDeps, client?: Server): Map<str
       const started = process.hrtime.bigint();
       let status = 'ok';
       let failure: string | undefined;
+      // Where the request goes, found once: for the access check, the log line and the audit.
+      const target = targetOf(registry, method, params);
       try {
-        await checkAccess(registry, method, params, ctx.principal, access, perServerLimit?.());
+        await checkAccess(target, ctx.principal, access, perServerLimit?.());
         return await (drain ? drain.track(() => work(params, ctx)) : work(params, ctx));
       } catch (err) {
         const error = toJsonRpcError(err);
@@ -150,7 +152,6 @@ export function createMethodTable(deps: McpServerDeps, client?: Server): Map<str
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics?.observeRequest(method, status, seconds);
         // One structured line per request: who, what, where it went, how long, how it ended.
-        const target = targetOf(registry, method, params);
         const latencyMs = Math.round(seconds * 1e5) / 100;
         logger.info('request', {
           requestId: randomUUID(),

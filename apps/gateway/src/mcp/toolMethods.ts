@@ -19,7 +19,7 @@ import { GatewayError, type Tool } from '@only1mcp/mcp-types';
 import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { RateLimiter } from '@only1mcp/ratelimit';
 import type { Registry } from '@only1mcp/registry';
-import { checkAccess, visibleItems, type AccessControl } from './accessControl';
+import { checkAccess, targetOf, visibleItems, type AccessControl } from './accessControl';
 import { chooseProfile, lazyCatalogue, profileTools, SavingsCounter, type ContextProfile } from './contextProfiles';
 import type { CallContext } from './createMcpServer';
 import type { ResultCache } from './resultCache';
@@ -109,7 +109,7 @@ export function createToolMethods(deps: ToolMethodDeps): {
             context: { name: target },
           });
         const inner = { name: target, arguments: (args.arguments ?? {}) as Result };
-        await checkAccess(registry, 'tools/call', inner, ctx.principal, access, deps.perServerLimit?.());
+        await checkAccess(targetOf(registry, 'tools/call', inner), ctx.principal, access, deps.perServerLimit?.());
         return routed(inner, ctx);
       }
       throw new GatewayError('InvalidParams', `Unknown tool: ${name}`, { expose: true, context: { name } });
