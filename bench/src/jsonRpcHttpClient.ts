@@ -1,6 +1,7 @@
 /**
  * JSON-RPC over keep-alive HTTP, as the load generator's clients send it: a plain POST (what curl
- * sends: no session, no Accept) or a 2025-11-25 Streamable HTTP session (initialize first, then
+ * sends: no session, no Accept), a stateless POST as an SDK client sends it (both media types in
+ * Accept, a protocol version), or a 2025-11-25 Streamable HTTP session (initialize first, then
  * every request carries Mcp-Session-Id). node:http with a keep-alive Agent, one socket per client:
  * it is the cheapest client Node ships, so the load generator spends little of the machine.
  */
@@ -34,29 +35,44 @@ export interface HttpReply {
   message: JsonRpcReply | undefined;
 }
 
+/** One server-sent event: its type (`message` when the event names none) and its data lines joined. */
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parses the text of one SSE event (the lines between two blank lines). */
+export function parseSseEvent(text: string): SseEvent {
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('data:')) data.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+    else if (line.startsWith('event:')) event = line.slice(6).trim();
+  }
+  return { event, data: data.join('\n') };
+}
+
+/** The JSON-RPC response in `text`, or undefined when it is not one (a request, a notification, not JSON). */
+export function parseResponse(text: string): JsonRpcReply | undefined {
+  try {
+    const message = JSON.parse(text) as JsonRpcReply;
+    return message !== null && typeof message === 'object' && ('result' in message || 'error' in message)
+      ? message
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Extracts the JSON-RPC response from a plain JSON body or from an SSE body, where it is the
  * `data` of one event (events without data, such as the transport's priming event, are skipped).
  */
 export function parseReply(contentType: string | undefined, body: string): JsonRpcReply | undefined {
-  const parse = (text: string) => {
-    try {
-      const message = JSON.parse(text) as JsonRpcReply;
-      return message !== null && typeof message === 'object' && ('result' in message || 'error' in message)
-        ? message
-        : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (!contentType?.includes('text/event-stream')) return parse(body);
-  for (const event of body.split(/\r?\n\r?\n/)) {
-    const data = event
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-      .join('\n');
-    const message = data.trim() ? parse(data) : undefined;
+  if (!contentType?.includes('text/event-stream')) return parseResponse(body);
+  for (const text of body.split(/\r?\n\r?\n/)) {
+    const { data } = parseSseEvent(text);
+    const message = data.trim() ? parseResponse(data) : undefined;
     if (message) return message;
   }
   return undefined;
@@ -125,15 +141,14 @@ export function toolsCallBody(id: number, name: string, args: Record<string, unk
   return JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', id, params: { name, arguments: args } });
 }
 
+/** True when `message` is a JSON-RPC result (not an error) for `id`. */
+export function isResult(message: JsonRpcReply | undefined, id: number): boolean {
+  return message !== undefined && message.id === id && message.result !== undefined && message.error === undefined;
+}
+
 /** True when an HTTP reply carries a JSON-RPC result for `id`. */
 export function isResultFor(reply: HttpReply, id: number): boolean {
-  return (
-    reply.status === 200 &&
-    reply.message !== undefined &&
-    reply.message.id === id &&
-    reply.message.result !== undefined &&
-    reply.message.error === undefined
-  );
+  return reply.status === 200 && isResult(reply.message, id);
 }
 
 /** Headers a 2025-11-25 client sends (the transport insists on both media types in Accept). */

@@ -4,6 +4,7 @@
  * served promptly while they are held.
  *
  *   node bench/dist/sessions.js [--sessions 10000] [--concurrency 32] [--samples 300] [--heap]
+ *                               [--hibernate-after 0|10s]
  *
  * The gateway runs as its own process (`only1mcp start` with a temporary config file, the
  * reference server as its stdio backend), so its resident memory (/proc/<pid>/status VmRSS) is
@@ -17,6 +18,7 @@ import { createServer } from 'node:net';
 import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@only1mcp/config';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
 
 /** The gateway command line, run with `node <it> start --config <file>`. */
@@ -257,14 +259,19 @@ async function main(): Promise<void> {
       samples: { type: 'string', default: '300' },
       // Heap snapshots (for a full GC) inflate the RSS read after them: heap figures are a separate run.
       heap: { type: 'boolean', default: false },
+      // server.session_hibernate_after: 0 keeps every session awake (an SDK server each); with a
+      // duration, memory is read once the sessions opened have had time to fall asleep.
+      'hibernate-after': { type: 'string', default: '0' },
     },
   });
+  const sleepAfterMs = parseDuration(values['hibernate-after']);
+  if (sleepAfterMs === undefined) throw new Error('--hibernate-after takes a duration such as 10s (0: never)');
   const total = Number(values.sessions);
   const concurrency = Number(values.concurrency);
   const samples = Number(values.samples);
   const gateway = await startGatewayProcess(
     {
-      server: { session_idle_timeout: '1h' },
+      server: { session_idle_timeout: '1h', session_hibernate_after: sleepAfterMs },
       health: { enabled: false },
       logging: { level: 'warn' },
       servers: [{ id: 'everything', transport: 'stdio', ...EVERYTHING_COMMAND }],
@@ -288,7 +295,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const sessions = await bounded(total, concurrency, () => openSession(gateway.url));
     const openMs = performance.now() - t0;
-    await sleep(1_000);
+    // Long enough for the last session opened to fall asleep: the reaper runs every quarter of it.
+    await sleep(sleepAfterMs > 0 ? sleepAfterMs * 1.5 + 1_000 : 1_000);
     const after = memoryOf(pid);
     const gcAfter = values.heap ? await afterGc(gateway) : undefined;
 
@@ -299,7 +307,8 @@ async function main(): Promise<void> {
     const perSessionKb = (after.rssKb - before.rssKb) / total;
     process.stdout.write(
       `sessions benchmark: ${total.toLocaleString('en-US')} idle 2025-11-25 sessions (+${held} opened before), ` +
-        `${concurrency} opened at a time; gateway pid ${pid}, own process; ${machine()}\n\n`,
+        `${concurrency} opened at a time, session_hibernate_after ${sleepAfterMs > 0 ? `${sleepAfterMs} ms` : 'off'}; ` +
+        `gateway pid ${pid}, own process; ${machine()}\n\n`,
     );
     process.stdout.write(
       markdownTable(

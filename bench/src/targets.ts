@@ -6,21 +6,27 @@ import { silentLogger, Registry } from '@only1mcp/registry';
 import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
 import {
   closeSession,
+  isResult,
   isResultFor,
   JsonRpcHttpClient,
   openSession,
   sessionHeaders,
   toolsCallBody,
 } from './jsonRpcHttpClient';
+import { LegacySseClient } from './legacySseClient';
 import type { CallFn } from './loadGenerator';
 import { startStdioRpc } from './stdioRpc';
 
 /** A target of `tools/call echo`. */
 export type TargetSpec =
-  /** Plain POST, no session, no Accept (what curl sends). */
-  | { kind: 'http-plain'; url: string }
+  /** Plain POST, no session, no Accept (what curl sends), of `tool` (default: the reference server's echo through the gateway). */
+  | { kind: 'http-plain'; url: string; tool?: string }
+  /** A stateless POST as an SDK client sends it (both media types in Accept, a protocol version): an SDK server's own cost. */
+  | { kind: 'http-stateless'; url: string; tool: string }
   /** A 2025-11-25 Streamable HTTP session per client. */
   | { kind: 'http-session'; url: string }
+  /** A 2024-11-05 HTTP+SSE session per client (`url` is the gateway's `/sse`), calling `tool`. */
+  | { kind: 'sse'; url: string; tool: string }
   /** The gateway's Registry called in process (SDK client + stdio backend, no HTTP). */
   | { kind: 'registry' }
   /** The backend over stdio with a bare JSON-RPC client (the backend's own cost). */
@@ -38,15 +44,31 @@ const ARGS = { message: 'bench' };
 export async function createTarget(spec: TargetSpec, concurrency: number): Promise<Target> {
   let nextId = 1;
   switch (spec.kind) {
-    case 'http-plain': {
+    case 'http-plain':
+    case 'http-stateless': {
       const http = new JsonRpcHttpClient({ url: spec.url, maxSockets: concurrency });
-      const headers = { 'content-type': 'application/json' };
+      const headers = spec.kind === 'http-plain' ? { 'content-type': 'application/json' } : sessionHeaders();
+      const tool = spec.tool ?? ECHO_TOOL.public;
       return {
         call: async () => {
           const id = nextId++;
-          return isResultFor(await http.send('POST', toolsCallBody(id, ECHO_TOOL.public, ARGS), headers), id);
+          return isResultFor(await http.send('POST', toolsCallBody(id, tool, ARGS), headers), id);
         },
         close: async () => http.close(),
+      };
+    }
+    case 'sse': {
+      const clients = await Promise.all(
+        Array.from({ length: concurrency }, (_, i) => LegacySseClient.open(spec.url, `bench-sse-${i}`)),
+      );
+      return {
+        call: async (client) => {
+          const id = nextId++;
+          return isResult(await clients[client]!.request(id, toolsCallBody(id, spec.tool, ARGS)), id);
+        },
+        close: async () => {
+          for (const client of clients) client.close();
+        },
       };
     }
     case 'http-session': {

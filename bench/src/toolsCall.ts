@@ -1,28 +1,30 @@
 /**
- * `tools/call everything__echo` throughput and latency through the gateway, beside the HTTP floor
- * of this machine, in one run:
+ * `tools/call` echo throughput and latency through the gateway, beside the HTTP floor of this
+ * machine, in one run: over Streamable HTTP (plain POST, 2025-11-25 session) and legacy SSE, to a
+ * stdio and to a Streamable HTTP backend, each backend also measured alone.
  *
- *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--concurrency 1,16]
- *                                [--modes floor,plain,session,registry,stdio] [--in-process]
- *                                [--gateway http://127.0.0.1:PORT/mcp]
+ *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--concurrency 1,16,64]
+ *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry]
+ *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
  *
- * The floor server and the gateway (with the reference server as its stdio backend) run in this
- * process; each cell's load generator runs in its own child process (`--in-process` to compare).
- * `--gateway` drives an already running gateway instead (e.g. one started under `--cpu-prof`).
+ * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
+ * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
+ * backend; each cell's load generator runs in a child process too (`--in-process` to compare).
+ * `--profile DIR` runs the gateways under `--cpu-prof` (profiles land in DIR when they stop);
+ * `--gateway` drives an already running gateway instead of the stdio-backend one.
  */
 import { parseDuration } from '@only1mcp/config';
-import { startGateway, type RunningGateway } from '@only1mcp/gateway';
-import { silentLogger } from '@only1mcp/registry';
 import { parseArgs } from 'node:util';
-import { arch, cpus, totalmem } from 'node:os';
-import { benchConfig } from './benchConfig';
+import { resolve } from 'node:path';
+import { benchConfigFile, ECHO_TOOL, HTTP_ECHO_TOOL, type BenchBackend } from './benchConfig';
 import { startFloorServer, type FloorServer } from './floorServer';
+import { startHttpEchoServer, type HttpEchoProcess } from './httpEchoServer';
 import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
-import { formatRatios, formatTable, MODES, type Row } from './report';
+import { processCpuUs } from './processCpu';
+import { formatRatios, formatTable, MODES, type ModeKey, type Row } from './report';
+import { machine, startGatewayProcess, type GatewayProcess } from './sessions';
 import type { TargetSpec } from './targets';
-
-type ModeKey = keyof typeof MODES;
 
 interface Options {
   durationMs: number;
@@ -30,8 +32,11 @@ interface Options {
   concurrency: number[];
   modes: ModeKey[];
   inProcess: boolean;
+  profileDir: string | undefined;
   gatewayUrl: string | undefined;
 }
+
+const ALL_MODES = Object.keys(MODES).join(',');
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -39,9 +44,10 @@ function parseOptions(argv: string[]): Options {
     options: {
       duration: { type: 'string', default: '5s' },
       warmup: { type: 'string', default: '1s' },
-      concurrency: { type: 'string', default: '1,16' },
-      modes: { type: 'string', default: 'floor,plain,session,stdio,registry' },
+      concurrency: { type: 'string', default: '1,16,64' },
+      modes: { type: 'string', default: ALL_MODES },
       'in-process': { type: 'boolean', default: false },
+      profile: { type: 'string' },
       gateway: { type: 'string' },
     },
   });
@@ -54,61 +60,151 @@ function parseOptions(argv: string[]): Options {
     throw new Error('--concurrency takes integers 1..1024, e.g. 1,16,64');
   const modes = values.modes.split(',') as ModeKey[];
   const unknown = modes.filter((m) => !(m in MODES));
-  if (unknown.length)
-    throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${Object.keys(MODES).join(', ')}`);
+  if (unknown.length) throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${ALL_MODES}`);
   if (values.gateway) assertLoopback(values.gateway);
-  return { durationMs, warmupMs, concurrency, modes, inProcess: values['in-process'], gatewayUrl: values.gateway };
+  return {
+    durationMs,
+    warmupMs,
+    concurrency,
+    modes,
+    inProcess: values['in-process'],
+    profileDir: values.profile === undefined ? undefined : resolve(values.profile),
+    gatewayUrl: values.gateway,
+  };
 }
 
-/** One line naming the machine, so figures are never read without it. */
-function machine(): string {
-  const cpu = cpus();
-  return `${cpu.length} CPUs (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${arch()}, node ${process.version}`;
+/** What a mode needs running, started on first use and stopped at the end of the run. */
+class Servers {
+  private floor?: Promise<FloorServer>;
+  private echo?: Promise<HttpEchoProcess>;
+  private readonly gateways = new Map<BenchBackend['kind'], Promise<GatewayProcess>>();
+
+  constructor(private readonly options: Options) {}
+
+  floorServer(): Promise<FloorServer> {
+    return (this.floor ??= startFloorServer());
+  }
+
+  httpBackend(): Promise<HttpEchoProcess> {
+    return (this.echo ??= startHttpEchoServer());
+  }
+
+  /** The gateway in front of `kind`, as `only1mcp start` in its own process. */
+  gateway(kind: BenchBackend['kind']): Promise<GatewayProcess> {
+    let gateway = this.gateways.get(kind);
+    if (!gateway) {
+      const nodeArgs = this.options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`] : [];
+      gateway = (async () => {
+        const backend: BenchBackend = kind === 'stdio' ? { kind } : { kind, url: (await this.httpBackend()).url };
+        return startGatewayProcess(benchConfigFile(backend), nodeArgs);
+      })();
+      this.gateways.set(kind, gateway);
+    }
+    return gateway;
+  }
+
+  async stop(): Promise<void> {
+    // Gateways first: the HTTP backend must outlive the gateway in front of it.
+    await Promise.allSettled([...this.gateways.values()].map(async (g) => (await g).stop()));
+    await Promise.allSettled([this.floor?.then((f) => f.close()), this.echo?.then((e) => e.stop())]);
+  }
 }
+
+/** A cell's target, and the processes whose CPU time it is read from. */
+interface Cell {
+  target: TargetSpec;
+  /** The serving process: this one (`self`), another (its pid), or none measured. */
+  server?: 'self' | number;
+  /** The HTTP backend's process, when the cell goes through it. */
+  backend?: number;
+}
+
+async function cellOf(mode: ModeKey, servers: Servers, options: Options): Promise<Cell> {
+  const gatewayUrl = async (kind: BenchBackend['kind']) => {
+    if (kind === 'stdio' && options.gatewayUrl) return { url: options.gatewayUrl, pid: undefined };
+    const gateway = await servers.gateway(kind);
+    return { url: gateway.url, pid: gateway.child.pid };
+  };
+  const sseUrl = (mcpUrl: string) => new URL('/sse', mcpUrl).href;
+  switch (mode) {
+    case 'floor':
+      return { target: { kind: 'http-plain', url: (await servers.floorServer()).url }, server: 'self' };
+    case 'plain': {
+      const { url, pid } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-plain', url }, server: pid };
+    }
+    case 'sse': {
+      const { url, pid } = await gatewayUrl('stdio');
+      return { target: { kind: 'sse', url: sseUrl(url), tool: ECHO_TOOL.public }, server: pid };
+    }
+    case 'session': {
+      const { url, pid } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-session', url }, server: pid };
+    }
+    case 'plain-http': {
+      const { url, pid } = await gatewayUrl('http');
+      const backend = (await servers.httpBackend()).child.pid;
+      return { target: { kind: 'http-plain', url, tool: HTTP_ECHO_TOOL.public }, server: pid, backend };
+    }
+    case 'sse-http': {
+      const { url, pid } = await gatewayUrl('http');
+      const backend = (await servers.httpBackend()).child.pid;
+      return { target: { kind: 'sse', url: sseUrl(url), tool: HTTP_ECHO_TOOL.public }, server: pid, backend };
+    }
+    case 'http': {
+      const echo = await servers.httpBackend();
+      return {
+        target: { kind: 'http-stateless', url: echo.url, tool: HTTP_ECHO_TOOL.backend },
+        server: echo.child.pid,
+      };
+    }
+    case 'stdio':
+      return { target: { kind: 'stdio' } };
+    case 'registry':
+      return { target: { kind: 'registry' } };
+  }
+}
+
+/** CPU time so far of this process or of process `pid`, in µs. */
+const cpuNow = (server: 'self' | number) => {
+  if (server !== 'self') return processCpuUs(server);
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+};
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const needsGateway = options.modes.some((m) => m === 'plain' || m === 'session') && !options.gatewayUrl;
-  let floor: FloorServer | undefined;
-  let gateway: RunningGateway | undefined;
-  const stop = async () => {
-    await Promise.allSettled([floor?.close(), gateway?.stop()]);
-  };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  const servers = new Servers(options);
+  process.once('SIGINT', () => void servers.stop().then(() => process.exit(130)));
   try {
-    if (options.modes.includes('floor')) floor = await startFloorServer();
-    if (needsGateway) gateway = await startGateway(benchConfig(), silentLogger);
-    const gatewayUrl = options.gatewayUrl ?? (gateway ? `${gateway.url}/mcp` : '');
-    const specs: Record<ModeKey, () => TargetSpec> = {
-      floor: () => ({ kind: 'http-plain', url: floor!.url }),
-      plain: () => ({ kind: 'http-plain', url: gatewayUrl }),
-      session: () => ({ kind: 'http-session', url: gatewayUrl }),
-      registry: () => ({ kind: 'registry' }),
-      stdio: () => ({ kind: 'stdio' }),
-    };
-
     console.log(`machine: ${machine()}`);
     console.log(
       `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell\n`,
     );
     const rows: Row[] = [];
     for (const mode of options.modes) {
+      const cell = await cellOf(mode, servers, options);
+      // With the load generator in this process, this process's CPU time is no longer the server's alone.
+      const server = options.inProcess && cell.server === 'self' ? undefined : cell.server;
       for (const concurrency of options.concurrency) {
         const job: LoadJob = {
-          target: specs[mode](),
+          target: cell.target,
           concurrency,
           durationMs: options.durationMs,
           warmupMs: options.warmupMs,
         };
-        const cpuBefore = process.cpuUsage();
+        const serverBefore = server === undefined ? 0 : cpuNow(server);
+        const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
         const result = options.inProcess ? await runJob(job) : await runInWorker(job);
-        const cpu = process.cpuUsage(cpuBefore);
-        // This process serves the floor and the gateway (not the backend); with the load generator
-        // elsewhere its CPU time per request is a figure that noise from other processes barely moves.
-        const servedHere =
-          !options.inProcess && (mode === 'floor' || ((mode === 'plain' || mode === 'session') && !options.gatewayUrl));
-        const serverCpuUs = servedHere && result.completed > 0 ? (cpu.user + cpu.system) / result.completed : undefined;
-        rows.push({ mode: MODES[mode], result, serverCpuUs });
+        // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
+        const perRequest = (measured: 'self' | number | undefined, before: number) =>
+          measured === undefined || result.completed === 0 ? undefined : (cpuNow(measured) - before) / result.completed;
+        rows.push({
+          mode,
+          result,
+          serverCpuUs: perRequest(server, serverBefore),
+          backendCpuUs: perRequest(cell.backend, backendBefore),
+        });
         console.error(
           `  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,
         );
@@ -118,7 +214,7 @@ async function main(): Promise<void> {
     const ratios = formatRatios(rows);
     if (ratios) console.log(`${ratios}\n`);
   } finally {
-    await stop();
+    await servers.stop();
   }
 }
 

@@ -15,6 +15,8 @@ export interface SessionSummary {
   streams?: number;
   /** Taken over from another replica (through Redis). */
   adopted?: boolean;
+  /** Asleep after `session_hibernate_after` without requests: its next request wakes it. */
+  dormant?: boolean;
 }
 
 /** The client's name and version as its server knows them. */

@@ -188,4 +188,28 @@ describe('list invalidation', () => {
       (await alice.listTools()).tools.some((t) => t.name === 'fx__fresh'),
     );
   });
+
+  it("never serves a profile's list built before a change: a new tool, a reloaded profile, reloaded roles", async () => {
+    // The same session throughout: each profile's list is built once per catalogue and settings.
+    const echo = await connect(ALICE, 'echo');
+    const names = async () => (await echo.listTools()).tools.map((t) => t.name).sort();
+    expect(await names()).toEqual(['everything__echo', 'fx__echo']);
+    await echo.callTool({ name: 'fx__add-tool', arguments: { name: 'echo-again' } });
+    await waitFor("the new tool in the profile's list", async () => (await names()).includes('fx__echo-again'));
+
+    const settings = JSON.parse(readFileSync(file, 'utf8')) as {
+      context: { profiles: Record<string, unknown> };
+      auth: { roles: Record<string, unknown> };
+    };
+    const reload = async () => {
+      writeFileSync(file, JSON.stringify(settings));
+      expect((await gateway.reload!('admin')).ok).toBe(true);
+    };
+    settings.context.profiles.echo = { allow: ['fx__*echo*'] };
+    await reload();
+    expect(await names()).toEqual(['fx__echo', 'fx__echo-again']);
+    settings.auth.roles.user = { allow: ['*'], deny: ['fx__echo-again'] };
+    await reload();
+    expect(await names()).toEqual(['fx__echo']);
+  });
 });

@@ -115,6 +115,25 @@ describe('2025-11-25 sessions', () => {
     controller.abort();
     expect(await sessionStatus(session)).toBe(200);
   }, 30_000);
+
+  it('lets a client whose quiet GET stream dropped open a new one at once', async () => {
+    const session = await openSession();
+    for (let round = 0; round < 3; round++) {
+      const controller = new AbortController();
+      const stream = await fetch(`${gateway.url}/mcp`, {
+        headers: { ...ACCEPT, ...session },
+        signal: controller.signal,
+      });
+      // Not 409 "only one SSE stream": the dropped stream was forgotten when its connection closed.
+      expect(stream.status).toBe(200);
+      controller.abort();
+      // The gateway sees the close as soon as the socket does; give the event loop that turn.
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A message with no request of its own now goes to the event store (the stream is gone), so
+    // a resumed stream would replay it; the session itself is untouched.
+    expect(await sessionStatus(session)).toBe(200);
+  }, 30_000);
 });
 
 /** Whether the session still exists: a ping answers 200 while it does, 404 once it is closed. */

@@ -3,7 +3,8 @@
  * authenticator on each config reload; keeping the key set (and the keys it fetched) here, keyed by
  * URL and settings, means a reload does not refetch keys or lose the refetch cooldown.
  */
-import { createRemoteJWKSet } from 'jose';
+import type * as Jose from 'jose';
+import type { createRemoteJWKSet } from 'jose';
 
 /** How a remote key set is fetched and cached; every duration in ms. */
 export interface JwksSettings {
@@ -27,6 +28,15 @@ export const DEFAULT_JWKS_SETTINGS: Readonly<JwksSettings> = Object.freeze({
   cacheMaxAgeMs: 600_000,
 });
 
+/**
+ * jose, loaded when the first JWT verifier is built: API keys alone never need it, and a gateway
+ * without JWT auth should not hold the library in memory.
+ */
+export function joseModule(): typeof Jose {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jose') as typeof Jose;
+}
+
 /** The key resolver jose's `createRemoteJWKSet` returns. */
 export type RemoteKeySet = ReturnType<typeof createRemoteJWKSet>;
 
@@ -40,7 +50,7 @@ export function sharedRemoteKeySet(url: string, settings: JwksSettings): RemoteK
   const cacheKey = JSON.stringify([href, settings.timeoutMs, settings.cooldownMs, settings.cacheMaxAgeMs]);
   let keySet = keySets.get(cacheKey);
   if (!keySet) {
-    keySet = createRemoteJWKSet(new URL(href), {
+    keySet = joseModule().createRemoteJWKSet(new URL(href), {
       timeoutDuration: settings.timeoutMs,
       cooldownDuration: settings.cooldownMs,
       cacheMaxAge: settings.cacheMaxAgeMs,

@@ -3,10 +3,10 @@
  * `auth.jwt.jwks_url`), issuer, audience, expiry and not-before, then identity and roles from the
  * claims. Every failure becomes `Unauthorized` with reason `expired` or `invalid`.
  */
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from './authConfig';
 import { readClientId, readRoles } from './claims';
-import { sharedRemoteKeySet, type JwksSettings } from './jwksCache';
+import { joseModule, sharedRemoteKeySet, type JwksSettings } from './jwksCache';
 import { unauthorized, type Principal } from './principal';
 
 /** The only algorithm accepted with `auth.jwt.secret`. */
@@ -27,6 +27,7 @@ class KeySourceError extends Error {}
 
 /** Verifies a JWT against `jwt` config; resolves to its principal or throws `Unauthorized`. */
 export function createJwtVerifier(jwt: JwtConfig, options: JwtVerifierOptions): (token: string) => Promise<Principal> {
+  const { errors, jwtVerify } = joseModule();
   const secret = jwt.secret === undefined ? undefined : new TextEncoder().encode(jwt.secret);
   const keySet = jwt.jwks_url === undefined ? undefined : sharedRemoteKeySet(jwt.jwks_url, options.jwks);
   const algorithms = [...(secret ? SECRET_ALGORITHMS : []), ...(keySet ? JWKS_ALGORITHMS : [])];

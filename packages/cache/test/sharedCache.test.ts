@@ -36,7 +36,8 @@ describe('TwoLayerCache shared through Redis', () => {
     await Promise.all(servers.map((s) => s.stop()));
   });
 
-  async function replica(keyPrefix: string, logger: RecordingLogger = recordingLogger()) {
+  /** `redisTimeoutMs`: tests of what a command does, not of timeouts, wait longer than 50 ms on a busy CI machine. */
+  async function replica(keyPrefix: string, logger: RecordingLogger = recordingLogger(), redisTimeoutMs?: number) {
     const client = createRedisClient(server.url, logger, { retryBaseMs: 20, retryMaxMs: 100 });
     clients.push(client);
     await waitFor('client ready', () => client.isConnected());
@@ -48,6 +49,7 @@ describe('TwoLayerCache shared through Redis', () => {
       keyPrefix,
       logger,
       redisRetryMs: 200,
+      ...(redisTimeoutMs === undefined ? {} : { redisTimeoutMs }),
       onLookup: (layer, hit) => lookups.push([layer, hit]),
     });
     caches.push(cache);
@@ -131,8 +133,8 @@ describe('TwoLayerCache shared through Redis', () => {
   });
 
   it('deletes by prefix in both layers of every replica, escaping glob characters', async () => {
-    const a = await replica('del[1]:');
-    const b = await replica('del[1]:');
+    const a = await replica('del[1]:', recordingLogger(), 2_000);
+    const b = await replica('del[1]:', recordingLogger(), 2_000);
     const key = (name: string, scope: string) => cacheKey({ scope, kind: 'tools/call', name });
     const keys = [
       key('gh__search', 's1'),

@@ -4,9 +4,9 @@
  *   (`$${VAR}` writes a literal `${VAR}`);
  * - `ONLY1MCP_<KEY>__<KEY>...=value` overrides, e.g. `ONLY1MCP_SERVER__PORT=9000` sets server.port.
  */
-import { parse as parseYaml } from 'yaml';
 import type { ConfigIssue } from './configError';
 import { formatPath } from './configError';
+import { yamlModule } from './parseText';
 
 /** Environment variables with this prefix override configuration keys. */
 export const ENV_PREFIX = 'ONLY1MCP_';
@@ -61,7 +61,7 @@ export interface AppliedOverride {
 
 function scalar(raw: string): unknown {
   try {
-    const value: unknown = parseYaml(raw);
+    const value: unknown = yamlModule().parse(raw);
     return value === null && raw.trim() !== '' && raw.trim() !== 'null' && raw.trim() !== '~' ? raw : value;
   } catch {
     return raw;

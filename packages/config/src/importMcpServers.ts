@@ -2,9 +2,9 @@
  * Converts the `mcpServers` JSON that Claude Desktop, Cursor and Claude Code use (and the
  * `servers` JSON of VS Code) into an Only1MCP configuration, saying what could not be carried over.
  */
-import { stringify } from 'yaml';
 import { ConfigError } from './configError';
 import { SERVER_ID_PATTERN } from './schema';
+import { yamlModule } from './parseText';
 
 /** The outcome of an import. */
 export interface ImportResult {
@@ -133,7 +133,8 @@ export function importMcpServers(text: string, source: string): ImportResult {
     );
   const header = `# Only1MCP configuration imported from ${source}\n# Check it with: only1mcp validate FILE\n`;
   return {
-    yaml: header + stringify({ server: { host: '127.0.0.1', port: 8080 }, servers: out }, { lineWidth: 0 }),
+    yaml:
+      header + yamlModule().stringify({ server: { host: '127.0.0.1', port: 8080 }, servers: out }, { lineWidth: 0 }),
     warnings,
   };
 }

@@ -5,7 +5,8 @@
  */
 import { extname } from 'node:path';
 import { TomlError, parse as parseToml } from 'smol-toml';
-import { LineCounter, isMap, isNode, parseDocument, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError } from './configError';
 
 /** The file formats the loader reads. */
@@ -39,7 +40,17 @@ export function formatOf(file: string): ConfigFormat | undefined {
   }
 }
 
+/**
+ * The yaml module, loaded on first use: a JSON or TOML configuration without errors never needs
+ * it, and it is some 70 files the gateway would otherwise hold in memory for its whole life.
+ */
+export function yamlModule(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml') as typeof Yaml;
+}
+
 function yamlLocator(doc: Document, counter: LineCounter): ParsedText['locate'] {
+  const { isMap, isNode } = yamlModule();
   return (path, key) => {
     const target = doc.getIn(path as unknown[], true);
     let offset: number | undefined;
@@ -76,10 +87,10 @@ export function parseText(text: string, format: ConfigFormat, source: string): P
     }
   }
 
-  const counter = new LineCounter();
   if (format === 'json') {
+    let data: unknown;
     try {
-      JSON.parse(text);
+      data = JSON.parse(text);
     } catch (err) {
       const message = (err as Error).message;
       const at = /position (\d+)/.exec(message);
@@ -93,7 +104,17 @@ export function parseText(text: string, format: ConfigFormat, source: string): P
         },
       ]);
     }
+    // Positions are only wanted to report a problem: the YAML parser (JSON is YAML) reads the text
+    // again then, not on every start.
+    let locate: ParsedText['locate'] | undefined;
+    return { data, locate: (path, key) => (locate ??= parseYaml(text, source).locate)(path, key) };
   }
+  return parseYaml(text, source);
+}
+
+function parseYaml(text: string, source: string): ParsedText {
+  const { LineCounter, parseDocument } = yamlModule();
+  const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(

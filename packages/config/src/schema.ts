@@ -211,6 +211,10 @@ export const BaseConfigSchema = z.strictObject({
         description:
           'A 2025-11-25 session with no request and no open GET stream for this long is closed (its id then gets 404).',
       }),
+      session_hibernate_after: duration('1m').meta({
+        description:
+          'A 2025-11-25 session quiet this long (no request, no open stream, no subscription, no per-session backend connection) is kept as a small record instead of an SDK server; its next request wakes it (it then has no replay history). 0 keeps every session awake.',
+      }),
       allow_unauthenticated: z.boolean().default(false).meta({
         description:
           'Serve a non-loopback address without `auth` (a trusted network only); otherwise the gateway refuses to start.',

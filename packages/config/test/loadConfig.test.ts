@@ -49,6 +49,7 @@ describe('loadConfig: formats', () => {
       max_body_size: 4_000_000,
       shutdown_timeout: 10_000,
       session_idle_timeout: 1_800_000,
+      session_hibernate_after: 60_000,
       allow_unauthenticated: false,
       headers_timeout: 10_000,
       request_timeout: 30_000,

@@ -3,7 +3,8 @@
  * Health is advisory, so while Redis is down commands must fail at once (callers fail open) rather
  * than queue behind a dead connection and stall the requests that read them.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type * as IoRedis from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { errorMessage, type Logger } from './logger';
 
 /** Tuning for {@link createRedisClient}; the defaults suit the request path. */
@@ -137,11 +138,20 @@ function wrap(redis: Redis, name: string, outages: OutageLog, options: RedisClie
   };
 }
 
+/**
+ * ioredis, loaded by the first connection: a gateway configured without `redis` never makes one,
+ * and would otherwise carry the client's ~40 modules in memory for nothing.
+ */
+function ioredis(): typeof IoRedis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('ioredis') as typeof IoRedis;
+}
+
 /** Connects to `url` (connection starts at once; `isConnected()` turns true when ready). */
 export function createRedisClient(url: string, logger: Logger, options: RedisClientOptions = {}): RedisClient {
   const outages = new OutageLog(logger, redactUrl(url));
   const name = options.name ?? 'redis';
-  return wrap(new Redis(url, toRedisOptions(options)), name, outages, options);
+  return wrap(new (ioredis().Redis)(url, toRedisOptions(options)), name, outages, options);
 }
 
 /** A pub/sub connection serving several channels, each with its own listener. */

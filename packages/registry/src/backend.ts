@@ -9,6 +9,7 @@ import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from 
 import {
   createBackendConnection,
   replicaTargets,
+  startsProcess,
   type BackendConnection,
   type BackendConnectionEvents,
   type BackendRequestOptions,
@@ -16,6 +17,7 @@ import {
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
 import { SessionConnections, type CallingSession } from './sessionConnections';
 import type { Logger } from './logger';
+import type { StartGate } from './startGate';
 
 /** Methods that may be sent again on another replica after a failure. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
@@ -67,6 +69,8 @@ export interface BackendOptions {
   onLog?: BackendConnectionEvents['onLog'];
   /** Injected for tests: how connections are made. */
   connect?: typeof createBackendConnection;
+  /** Shared by the backends of a registry: how many of their processes start at once. */
+  startGate?: StartGate;
 }
 
 /** Per-request options. */
@@ -98,6 +102,8 @@ interface Replica {
   id: string;
   weight: number;
   connection: BackendConnection;
+  /** Its connects take a turn at the registry's start gate (they start a process). */
+  gated: boolean;
   state: ReplicaState;
   inFlight: number;
   restarts: number;
@@ -172,6 +178,7 @@ export class Backend {
         restarts: 0,
         failuresInARow: 0,
         health: 'unknown',
+        gated: startsProcess(target),
       } as Replica;
       replica.connection = connect(id, target, options.logger, {
         onClose: (reason) => this.replicaLost(replica, reason),
@@ -228,8 +235,13 @@ export class Backend {
   private async tryConnect(replica: Replica): Promise<void> {
     if (this.stopped) return;
     replica.state = 'connecting';
+    // connect_timeout counts from the turn on: waiting for one is not the backend being slow.
+    const connect = async () => {
+      if (!this.stopped) await replica.connection.connect(this.config.connect_timeout);
+    };
+    const gate = replica.gated ? this.options.startGate : undefined;
     try {
-      await replica.connection.connect(this.config.connect_timeout);
+      await (gate ? gate.run(connect) : connect());
       if (this.stopped) {
         await replica.connection.close();
         return;
@@ -491,6 +503,11 @@ export class Backend {
   /** How many replicas this backend has. */
   get replicaCount(): number {
     return this.replicas.length;
+  }
+
+  /** True when the session has a connection of its own here (`per_session` mode). */
+  holdsSession(key: string): boolean {
+    return this.sessions?.has(key) ?? false;
   }
 
   /** Closes the connection a client session had of its own (`per_session` mode). */

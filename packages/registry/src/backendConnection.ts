@@ -134,12 +134,25 @@ export function commandSearchPath(cwd = process.cwd(), path = process.env.PATH ?
   return [path, ...bins].filter((p) => p !== '').join(delimiter);
 }
 
+/** True when connecting to the target starts a local process (its start is CPU the gateway's host pays). */
+export function startsProcess(target: ReplicaTarget): boolean {
+  return target.transport === 'stdio';
+}
+
+/**
+ * The SDK's stdio transport as it is, subclassed only so that the SDK probes the protocol
+ * generation (`server/discover`) on this process: on its own base class it probes on a sibling
+ * process that it spawns, asks and ends first, so every backend would start twice. A server that
+ * exits on that probe is connected to again without it (see SdkConnection.connect).
+ */
+class InPlaceProbeStdioTransport extends StdioClientTransport {}
+
 /** Builds the SDK client transport for a target: the one switch over transport kinds. */
 function createTransport(replicaId: string, target: ReplicaTarget, logger: Logger): () => Transport {
   switch (target.transport) {
     case 'stdio':
       return () => {
-        const transport = new StdioClientTransport({
+        const transport = new InPlaceProbeStdioTransport({
           command: target.command,
           args: target.args,
           env: { ...getDefaultEnvironment(), PATH: commandSearchPath(), ...target.env },

@@ -7,6 +7,7 @@ import { GatewayError, LIST_METHODS, type ListMethod, type ServerCapabilities } 
 import { Backend, type ActiveHealth, type BackendCallOptions, type PoolStatus, type ReplicaStatus } from './backend';
 import { buildCatalog, type BackendLists, type Catalog } from './catalog';
 import type { Logger } from './logger';
+import { StartGate } from './startGate';
 
 /** Options for {@link Registry}. */
 export interface RegistryOptions {
@@ -19,6 +20,8 @@ export interface RegistryOptions {
   onResourceUpdated?: (uri: string) => void;
   /** Called after each request routed to a backend settles (for metrics), with how long it took. */
   onBackendRequest?: (serverId: string, ok: boolean, seconds: number) => void;
+  /** How many backend processes (stdio replicas) start at once; default four per core (startGate.ts). */
+  concurrentStarts?: number;
 }
 
 /** What a reconfiguration did to the backends, by server id. */
@@ -92,11 +95,13 @@ export class Registry {
   private refreshes = new Map<string, Promise<void>>();
   /** Backends whose lists changed again while being read. */
   private readonly again = new Set<string>();
+  private readonly startGate: StartGate;
 
   constructor(
     private config: Config,
     private readonly options: RegistryOptions,
   ) {
+    this.startGate = new StartGate(options.concurrentStarts);
     this.backends = config.servers.map((server) => this.createBackend(server, config));
     this.current = this.rebuild();
   }
@@ -114,6 +119,7 @@ export class Registry {
       onListChanged: () => void this.refresh(backend),
       onResourceUpdated: (uri) => this.options.onResourceUpdated?.(uri),
       onLog: (params) => this.options.onLog?.(server.id, params),
+      startGate: this.startGate,
     });
     return backend;
   }
@@ -201,10 +207,31 @@ export class Registry {
     if (changed.length > 0) this.options.onCatalogChanged?.(changed);
   }
 
-  /** Connects every enabled backend; resolves once each has connected or failed (failures keep retrying). */
+  /**
+   * Connects every enabled backend; resolves once each has connected and been listed, or failed
+   * (failures keep retrying). A backend that connected but does not answer its lists holds this
+   * up for its `connect_timeout` more at most, not its `request_timeout`: its items join the
+   * catalogue when they come, and clients hear of it through `onCatalogChanged`.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.backends.map((b) => b.start()));
-    await Promise.all([...this.refreshes.values()]);
+    await Promise.all(
+      this.backends.map(async (backend) => {
+        await backend.start();
+        const listing = this.refreshes.get(backend.id);
+        if (!listing) return;
+        let timer: NodeJS.Timeout | undefined;
+        const listed = await Promise.race([
+          listing.then(() => true),
+          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), backend.config.connect_timeout))),
+        ]);
+        clearTimeout(timer);
+        if (!listed)
+          this.options.logger.warn('starting without the lists of a backend that has not sent them yet', {
+            server: backend.id,
+            waitedMs: backend.config.connect_timeout,
+          });
+      }),
+    );
   }
 
   /** Closes every backend and ends every stdio process. */
@@ -403,6 +430,11 @@ export class Registry {
       'InvalidParams',
       'completion/complete needs ref/prompt with a name or ref/resource with a uri',
     );
+  }
+
+  /** True when a backend holds a connection of the session's own (`per_session`), which only the session can use. */
+  holdsSession(key: string): boolean {
+    return this.backends.some((b) => b.holdsSession(key));
   }
 
   /** Closes every connection a client session had of its own (the session ended). */

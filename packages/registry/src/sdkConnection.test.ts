@@ -1,6 +1,6 @@
 import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import type { GatewayError } from '@only1mcp/mcp-types';
-import { backendFailure, connectionLost } from './sdkConnection';
+import { anyResult, backendFailure, connectionLost } from './sdkConnection';
 
 /** What undici's fetch throws when nothing listens on the port. */
 function refused(): TypeError {
@@ -57,5 +57,20 @@ describe('backendFailure', () => {
     const own = Object.assign(new Error('Unknown tool'), { code: -32602 });
     expect(backendFailure(own, 'web#0', 'tools/call')).toBe(own);
     expect(connectionLost(own)).toBe(false);
+  });
+});
+
+describe('anyResult', () => {
+  const validate = (value: unknown) => anyResult['~standard'].validate(value);
+
+  it('passes a result on as the very object the backend sent, unknown fields included', () => {
+    const result = { content: [{ type: 'text', text: 'hi' }], _meta: { x: 1 }, somethingNew: true };
+    expect(validate(result)).toEqual({ value: result });
+    expect((validate(result) as { value: unknown }).value).toBe(result);
+  });
+
+  it('refuses a result that is not a JSON object', () => {
+    for (const value of [null, 'text', 3, [1, 2], undefined])
+      expect(validate(value)).toMatchObject({ issues: [{ message: expect.any(String) }] });
   });
 });

@@ -14,13 +14,26 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
-import { z } from 'zod';
+import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import type { Logger } from './logger';
 import { GATEWAY_IMPLEMENTATION } from './implementation';
 
-// Results are passed on exactly as the backend sent them: no field is stripped or renamed.
-const AnyResult = z.looseObject({});
+/**
+ * The result schema of every routed request: any JSON object, passed on as the very object the
+ * backend sent (no field stripped or renamed, and not copied: zod's `looseObject` rebuilt every
+ * result, field by field, on the hot path). The SDK takes any Standard Schema here.
+ */
+export const anyResult: StandardSchemaV1<Record<string, unknown>> = {
+  '~standard': {
+    version: 1,
+    vendor: 'only1mcp',
+    validate: (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? { value: value as Record<string, unknown> }
+        : { issues: [{ message: 'the result is not a JSON object' }] },
+  },
+};
 
 /**
  * The socket error behind a failed HTTP request, when the backend could not be reached at all:
@@ -112,6 +125,8 @@ export class SdkConnection implements BackendConnection {
   private live: Live | undefined;
   /** The transport of a connect in progress, so close() can abort it (and end its process). */
   private starting: Transport | undefined;
+  /** How many times close() was called: a connect that sees it change gives up. */
+  private closes = 0;
 
   constructor(
     readonly replicaId: string,
@@ -129,6 +144,41 @@ export class SdkConnection implements BackendConnection {
   }
 
   async connect(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    const closes = this.closes;
+    let client: Client;
+    try {
+      client = await this.open(timeoutMs);
+    } catch (err) {
+      // Closed meanwhile (the probe then fails the same way): nothing may start again.
+      const probeFailed = err instanceof SdkError && err.code === SdkErrorCode.EraNegotiationFailed;
+      if (!probeFailed || this.closes !== closes) throw this.cannotConnect(err);
+      // The backend went away during the `server/discover` probe: a 2025-era server whose SDK ends
+      // on any request before `initialize`. It is started again and initialized, without the probe.
+      try {
+        client = await this.open(Math.max(1, Math.ceil(deadline - performance.now())), { kind: 'legacy' });
+      } catch (again) {
+        throw this.cannotConnect(again);
+      }
+    }
+    const live: Live = { client, pending: 0, retired: false };
+    client.onclose = () => this.lose(live, 'connection closed');
+    this.live = live;
+  }
+
+  private cannotConnect(err: unknown): GatewayError {
+    return new GatewayError(
+      'BackendUnavailable',
+      `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`,
+      {
+        cause: err,
+        context: { replica: this.replicaId },
+      },
+    );
+  }
+
+  /** One connect attempt on a new client and transport; `prior` skips the protocol probe. */
+  private async open(timeoutMs: number, prior?: { kind: 'legacy' }): Promise<Client> {
     // List changes arrive as notifications from 2025-11-25 backends and on a `subscriptions/listen`
     // stream from 2026-07-28 ones; the SDK handles both when these handlers are given, and only for
     // the lists the backend says can change. The gateway re-reads the lists itself.
@@ -185,20 +235,20 @@ export class SdkConnection implements BackendConnection {
     const transport = this.createTransport();
     this.starting = transport;
     try {
-      await client.connect(transport, { timeout: timeoutMs });
+      // The signal bounds the whole connect: on stdio a probe that times out falls back to
+      // `initialize`, which the timeout alone would let take as long again.
+      await client.connect(transport, {
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(prior ? { prior } : {}),
+      });
+      return client;
     } catch (err) {
       await client.close().catch(() => undefined);
-      throw new GatewayError(
-        'BackendUnavailable',
-        `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`,
-        { cause: err, context: { replica: this.replicaId } },
-      );
+      throw err;
     } finally {
       if (this.starting === transport) this.starting = undefined;
     }
-    const live: Live = { client, pending: 0, retired: false };
-    client.onclose = () => this.lose(live, 'connection closed');
-    this.live = live;
   }
 
   async request(
@@ -227,7 +277,7 @@ export class SdkConnection implements BackendConnection {
           }
         : params;
       const request = sent === undefined ? { method } : { method, params: sent };
-      return (await live.client.request(request as never, AnyResult, {
+      return (await live.client.request(request as never, anyResult, {
         timeout: options.timeoutMs,
         signal: options.signal,
         ...(modern ? { allowInputRequired: true } : {}),
@@ -266,6 +316,7 @@ export class SdkConnection implements BackendConnection {
     // Cleared before closing, so the close is ours and not reported as a loss.
     const live = this.live;
     const starting = this.starting;
+    this.closes += 1;
     this.live = undefined;
     this.starting = undefined;
     await Promise.all([live?.client.close().catch(() => undefined), starting?.close().catch(() => undefined)]);

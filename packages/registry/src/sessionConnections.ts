@@ -50,6 +50,11 @@ export class SessionConnections {
     return this.open.size;
   }
 
+  /** True when the session has a connection open (or opening) here. */
+  has(key: string): boolean {
+    return this.open.has(key);
+  }
+
   /** Sends a request on the session's own connection, opening it first if needed. */
   async request(
     session: CallingSession,

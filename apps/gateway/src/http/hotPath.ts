@@ -70,7 +70,9 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotP
       if (refused) return;
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+        // A small body arrives in one chunk: parsed from it as it is, not copied into a new buffer.
+        const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return reply(res, bodyNotJson());
       }

@@ -9,6 +9,7 @@
 import type { Config } from '@only1mcp/config';
 import { META_TOOLS, compactTool, countTokens, filterTools } from '@only1mcp/context';
 import type { Tool } from '@only1mcp/mcp-types';
+import type { Catalog } from '@only1mcp/registry';
 
 /** A profile's settings with its name. */
 export type ContextProfile = Config['context']['profiles'][string] & { name: string };
@@ -68,6 +69,36 @@ export function profileTools(
   });
 }
 
+/**
+ * What each profile sends of each catalogue, built once for all its clients: filtering and
+ * compacting 1,000 tools is otherwise done again for every `tools/list`. Nothing built from an
+ * old list is served after a change: the registry replaces its catalogue object whenever a
+ * backend's lists change or the configuration is reloaded, and a reload replaces the settings the
+ * profiles come from, so a list is kept only for the catalogue and the settings it was built from.
+ * What a client may use (roles) is not part of it: that is applied per client, after.
+ */
+export class ProfileLists {
+  private readonly built = new WeakMap<Catalog, Map<string, { settings: object; tools: readonly Tool[] }>>();
+
+  /** The tools `profile` (from `settings`) sends of `catalog`; without a profile, the catalogue's own list. */
+  get(
+    catalog: Catalog,
+    settings: object,
+    profile: ContextProfile | undefined,
+    original: OriginalName,
+  ): readonly Tool[] {
+    if (!profile) return catalog.tools;
+    let byProfile = this.built.get(catalog);
+    if (!byProfile) this.built.set(catalog, (byProfile = new Map()));
+    const kept = byProfile.get(profile.name);
+    if (kept?.settings === settings) return kept.tools;
+    // Bounded by the profiles of the settings: one entry per profile name, replaced on reload.
+    const tools = profileTools(catalog.tools, profile, original);
+    byProfile.set(profile.name, { settings, tools });
+    return tools;
+  }
+}
+
 /** The tools of a lazy profile's search and describe: what the profile would list without lazy loading. */
 export function lazyCatalogue(
   tools: readonly Tool[],
@@ -84,13 +115,14 @@ export function lazyCatalogue(
 export class SavingsCounter {
   private readonly memo = new WeakMap<object, Map<string, number>>();
 
-  /** Tokens saved when `sent` goes out instead of `full`; `catalog` and `view` identify the pair for the memo. */
-  saved(catalog: object, view: string, full: readonly Tool[], sent: readonly Tool[]): number {
+  /** Tokens saved when `sent` goes out instead of `full()` (built only when not memoized); `catalog` and `view` identify the pair. */
+  saved(catalog: object, view: string, full: () => readonly Tool[], sent: readonly Tool[]): number {
     let byView = this.memo.get(catalog);
     if (!byView) this.memo.set(catalog, (byView = new Map()));
     let saved = byView.get(view);
     if (saved === undefined) {
-      saved = full === sent ? 0 : Math.max(0, countTokens(full) - countTokens(sent));
+      const unoptimized = full();
+      saved = unoptimized === sent ? 0 : Math.max(0, countTokens(unoptimized) - countTokens(sent));
       // Bounded: a view is a profile plus a role set, few per catalogue.
       if (byView.size < 1_000) byView.set(view, saved);
     }

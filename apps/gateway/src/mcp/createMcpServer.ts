@@ -105,21 +105,42 @@ export interface CallContext {
   principal?: Principal;
   /** The context profile the client asked for (`?profile=` on the MCP URL). */
   profile?: string;
+  /** The session's SDK server, which hears of updates to the resources it subscribes to (sessions only). */
+  subscriber?: Server;
 }
 
 /** One routed or local method: takes the request's params, resolves with its result or throws a ProtocolError. */
 export type MethodHandler = (params: Record<string, unknown>, ctx: CallContext) => Promise<Record<string, unknown>>;
 
+/** Methods only a session's server offers: they need a client that stays to hear of updates. */
+const SESSION_METHODS: ReadonlySet<string> = new Set(['resources/subscribe', 'resources/unsubscribe']);
+
+const tables = new WeakMap<McpServerDeps, { completions: boolean; methods: ReadonlyMap<string, MethodHandler> }>();
+
+/**
+ * The method table of `deps`, built once and shared by every SDK server and the stateless fast
+ * path (a table per session would cost each idle session its own few dozen closures). It is
+ * rebuilt when `completion/complete` comes or goes with the backends' capabilities.
+ */
+export function methodTableOf(deps: McpServerDeps): ReadonlyMap<string, MethodHandler> {
+  const completions = deps.registry.capabilities().completions !== undefined;
+  let table = tables.get(deps);
+  if (table?.completions !== completions) {
+    table = { completions, methods: createMethodTable(deps) };
+    tables.set(deps, table);
+  }
+  return table.methods;
+}
+
 /**
  * The methods the gateway answers itself or routes, written once: the SDK Server (every front)
  * and the stateless fast path of `/mcp` both call these. `completion/complete` is present only
  * when a backend offers completions (see `Registry.capabilities`); `resources/subscribe` and
- * `unsubscribe` only for a session's server (`client`), which receives the updates.
+ * `unsubscribe` only with `subscriptions`, and they serve only a call whose context names the
+ * session's server (`ctx.subscriber`). Use {@link methodTableOf} rather than a table per server.
  */
-export function createMethodTable(deps: McpServerDeps, client?: Server): Map<string, MethodHandler> {
+export function createMethodTable(deps: McpServerDeps): Map<string, MethodHandler> {
   const { registry, logger, metrics, drain, subscriptions, sharedSessions, access, perServerLimit, audit } = deps;
-  // From the registry: the configuration in force, which a reload may have changed.
-  const size = registry.settings.routing.page_size;
 
   // The one place a failure becomes the JSON-RPC error a client sees (no stack, no internals),
   // and where every request is counted, timed and tracked for shutdown.
@@ -184,7 +205,8 @@ export function createMethodTable(deps: McpServerDeps, client?: Server): Map<str
         key === 'tools'
           ? tools.listTools(ctx, params.cursor === undefined)
           : visibleItems<unknown>(registry, key, registry.catalog[key], access, ctx.principal);
-      const { items, nextCursor } = page<unknown>(visible, params.cursor, size);
+      // From the registry: the page size in force, which a reload may have changed.
+      const { items, nextCursor } = page<unknown>(visible, params.cursor, registry.settings.routing.page_size);
       return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
     };
   const table = new Map<string, MethodHandler>([
@@ -203,17 +225,21 @@ export function createMethodTable(deps: McpServerDeps, client?: Server): Map<str
     }),
   );
   // Subscriptions need a client that stays connected to hear of updates: a session.
-  if (client && subscriptions) {
+  if (subscriptions) {
     const uriOf = (params: Record<string, unknown>) => {
       if (typeof params.uri !== 'string') throw new GatewayError('InvalidParams', 'resources/subscribe needs a "uri"');
       return params.uri;
+    };
+    const subscriberOf = (ctx: CallContext): Server => {
+      if (!ctx.subscriber) throw new GatewayError('MethodNotFound', 'Subscriptions need a session', { expose: true });
+      return ctx.subscriber;
     };
     // With Redis the session's record names the replica holding each subscription (sharedSessions.ts).
     table.set(
       'resources/subscribe',
       guard('resources/subscribe', async (params, ctx) => {
         const uri = uriOf(params);
-        const result = await subscriptions.subscribe(uri, client, ctx);
+        const result = await subscriptions.subscribe(uri, subscriberOf(ctx), ctx);
         if (ctx.sessionKey !== undefined) await sharedSessions?.addSubscription(ctx.sessionKey, uri);
         return result;
       }),
@@ -222,7 +248,7 @@ export function createMethodTable(deps: McpServerDeps, client?: Server): Map<str
       'resources/unsubscribe',
       guard('resources/unsubscribe', async (params, ctx) => {
         const uri = uriOf(params);
-        const result = await subscriptions.unsubscribe(uri, client, ctx);
+        const result = await subscriptions.unsubscribe(uri, subscriberOf(ctx), ctx);
         if (ctx.sessionKey !== undefined) await sharedSessions?.removeSubscription(ctx.sessionKey, uri);
         return result;
       }),
@@ -284,8 +310,14 @@ function schemaIssues(text: string): string {
   }
 }
 
+/** Options of a session's server ({@link createMcpServer}). */
+export interface SessionServerOptions {
+  /** Told the level the client sets with `logging/setLevel` (kept to wake a dormant session with). */
+  onLogLevel?: (level: string) => void;
+}
+
 /** A new SDK Server wired to the registry. `sessionKey` makes consistent hashing sticky per client session. */
-export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Server {
+export function createMcpServer(deps: McpServerDeps, sessionKey?: string, options: SessionServerOptions = {}): Server {
   const codec = deps.stateCodec;
   const server = new GatewayServer(GATEWAY_IMPLEMENTATION, {
     capabilities: deps.registry.capabilities(),
@@ -317,12 +349,14 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
     server.setRequestHandler('logging/setLevel', async (request) => {
       // Filtered here too: a backend may ignore the level, and shared connections never get it.
       link.setLogLevel(request.params.level);
+      options.onLogLevel?.(request.params.level);
       await deps.registry.setSessionLogLevel(link.session.key, request.params.level);
       await deps.sharedSessions?.setLogLevel(link.session.key, request.params.level);
       return {};
     });
   }
-  for (const [method, handler] of createMethodTable(deps, client)) {
+  for (const [method, handler] of methodTableOf(deps)) {
+    if (SESSION_METHODS.has(method) && !client) continue;
     // The table holds only methods whose capability the server declares, so the SDK accepts each.
     server.setRequestHandler(method as 'tools/call', async (request, ctx) => {
       const { params, progressToken } = forwardParams(request.params as Record<string, unknown> | undefined);
@@ -368,6 +402,7 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string): Serve
           affinity,
           principal,
           profile,
+          subscriber: client,
         });
       // A current-protocol client asks for log messages per request, in the envelope.
       const logLevel = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY] as

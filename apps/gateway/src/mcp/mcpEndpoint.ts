@@ -9,13 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
   classifyInboundRequest,
   createMcpHandler,
   isInitializeRequest,
   type McpHttpHandler,
   type Server,
+  WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import {
   ERROR_CODES,
@@ -27,9 +28,10 @@ import {
 } from '@only1mcp/mcp-types';
 import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
-import { createMcpServer, createMethodTable, type McpServerDeps } from './createMcpServer';
+import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
 import { answerDirectly } from './statelessFastPath';
-import type { MethodHandler } from './createMcpServer';
+import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
+import { clientOfInitialize, reapSessions, type DormantSession, type SleepingCandidate } from './dormantSessions';
 import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
 import { REDIS_START_WAIT_MS } from '../sharedHealth';
@@ -38,27 +40,16 @@ import { clientOf, type SessionSummary } from '../sessionSummary';
 import type { Principal } from '@only1mcp/auth';
 import { principalOf } from '../http/authGate';
 
-/** The part of the SDK's session transport that serves web-standard requests. */
-interface WebCore {
-  handleRequest(request: globalThis.Request): Promise<globalThis.Response>;
-}
-
 /** A 2025-11-25 session held by this replica. */
-interface Session {
-  id: string;
-  transport: NodeStreamableHTTPServerTransport;
+interface Session extends SleepingCandidate {
+  transport: WebStandardStreamableHTTPServerTransport;
+  /** Serves a client's HTTP request with the transport (the SDK's Node adapter). */
+  serve: NodeTransportHandler;
   server: Server;
-  lastSeen: number;
-  /** Open GET streams: a client listening for notifications is not idle. */
-  streams: number;
   /** The protocol version the client asked for, when the gateway speaks it (sent with requests it injects). */
   protocolVersion?: string;
   /** With Redis: how messages of this session cross replicas. */
   relay?: SessionRelay;
-  /** Taken over from another replica. */
-  adopted: boolean;
-  /** The authenticated client that opened it (with `auth`); only it may use the session. */
-  clientId?: string;
 }
 
 /** The `/mcp` handler plus what shutdown needs. */
@@ -97,29 +88,22 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   });
   const modernNode = toNodeHandler(modern);
 
-  // Sessions of clients that vanished without DELETE would otherwise live forever.
-  const idleMs = deps.config.server.session_idle_timeout;
-  const reaper = setInterval(
-    () => {
-      const cutoff = Date.now() - idleMs;
-      for (const [id, session] of sessions) {
-        if (session.streams > 0 || session.lastSeen > cutoff) continue;
-        sessions.delete(id);
-        deps.logger.info('session closed: idle', { session: id, idleMs });
-        void session.transport.close().catch(() => undefined);
-      }
-    },
-    Math.max(1000, Math.min(60_000, idleMs / 4)),
-  );
-  reaper.unref();
+  /** Quiet sessions asleep (dormantSessions.ts): no SDK server, only what wakes them. */
+  const dormant = new Map<string, DormantSession>();
 
-  // The method table depends on what the backends offer (completions), so it is rebuilt when that changes.
-  let table: { completions: boolean; methods: ReadonlyMap<string, MethodHandler> } | undefined;
-  const direct = (body: unknown, res: ServerResponse, principal?: Principal): boolean => {
-    const completions = deps.registry.capabilities().completions !== undefined;
-    if (table?.completions !== completions) table = { completions, methods: createMethodTable(deps) };
-    return answerDirectly(body, res, table.methods, principal);
-  };
+  // Sessions of clients that vanished without DELETE would otherwise live forever; quiet ones sleep.
+  const reaper = reapSessions({
+    live: sessions,
+    dormant,
+    idleMs: deps.config.server.session_idle_timeout,
+    sleepMs: deps.config.server.session_hibernate_after,
+    // Nothing a woken session could not rebuild: no per-session backend connection, no subscription.
+    maySleep: (session) => !deps.registry.holdsSession(session.id) && !deps.subscriptions?.hasClient(session.server),
+    logger: deps.logger,
+  });
+
+  const direct = (body: unknown, res: ServerResponse, principal?: Principal): boolean =>
+    answerDirectly(body, res, methodTableOf(deps), principal);
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -128,17 +112,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     );
   };
 
-  /** The SDK transport's web-standard core: how the gateway feeds a session requests of its own (see adoptSession). */
-  function webCore(transport: NodeStreamableHTTPServerTransport): WebCore | undefined {
-    const core = (transport as unknown as { _webStandardTransport?: WebCore })._webStandardTransport;
-    return typeof core?.handleRequest === 'function' ? core : undefined;
-  }
-
   /** Feeds one message into a session's transport as if its client had sent it; the answer is dropped. */
   async function inject(session: Session, body: unknown, fresh = false): Promise<void> {
-    const core = webCore(session.transport);
-    if (!core) throw new Error('the SDK transport changed shape');
-    const response = await core.handleRequest(
+    const response = await session.transport.handleRequest(
       new globalThis.Request('http://only1mcp.local/mcp', {
         method: 'POST',
         headers: {
@@ -153,6 +129,13 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     await response.text();
   }
 
+  /** How a web-standard transport serves a Node request (webTransportAdapter.ts). */
+  const adapt = (transport: WebStandardStreamableHTTPServerTransport): NodeTransportHandler =>
+    serveWebTransport(transport, {
+      maxRequestBodySize: deps.maxBodyBytes,
+      onerror: (err) => deps.logger.debug('mcp transport error', { error: err.message }),
+    });
+
   /** A request of the gateway's own into a session; its id cannot clash with the client's. */
   const ownRequest = (method: string, params: Record<string, unknown>) => ({
     jsonrpc: '2.0',
@@ -163,19 +146,29 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   /**
    * A connected session transport and its server. `id` fixes the session id (a session adopted
-   * from another replica); the id is also the session's key for sticky routing, so every replica
-   * routes the session alike. With Redis the transport is relayed (sessionRelay.ts).
+   * from another replica, or woken here); the id is also the session's key for sticky routing, so
+   * every replica routes the session alike. With Redis the transport is relayed (sessionRelay.ts).
    */
-  async function connectSession(initialize: unknown, id?: string, clientId?: string): Promise<Session> {
+  async function connectSession(
+    initialize: unknown,
+    id?: string,
+    clientId?: string,
+    origin: 'adopted' | 'woken' = 'adopted',
+  ): Promise<Session> {
     const sessionId = id ?? randomUUID();
-    const server = createMcpServer(deps, sessionId);
-    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+    const server = createMcpServer(deps, sessionId, {
+      onLogLevel: (level) => {
+        session.logLevel = level;
+      },
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
       eventStore: new SessionEventStore(),
       // Awaited by the SDK before it answers: the record is in Redis before the client can reach another replica.
       onsessioninitialized: async () => {
         sessions.set(sessionId, session);
-        deps.logger.info(id ? 'session adopted' : 'session opened', { session: sessionId });
+        if (origin === 'woken') deps.logger.debug('session woken', { session: sessionId });
+        else deps.logger.info(id ? 'session adopted' : 'session opened', { session: sessionId });
         if (!id) await deps.sharedSessions?.save(sessionId, initialize, clientId);
       },
       // Called on DELETE: the session ends everywhere.
@@ -193,9 +186,12 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     const session: Session = {
       id: sessionId,
       transport,
+      serve: adapt(transport),
       server,
       lastSeen: Date.now(),
       streams: 0,
+      active: 0,
+      initialize: JSON.stringify(initialize),
       adopted: id !== undefined,
       clientId,
       protocolVersion: typeof version === 'string' && protocolGeneration(version) !== undefined ? version : undefined,
@@ -208,7 +204,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   async function openSession(req: Request, res: Response): Promise<void> {
     const session = await connectSession(req.body, undefined, principalOf(req)?.clientId);
-    await session.transport.handleRequest(req, res, req.body);
+    await session.serve(req, res, req.body);
   }
 
   // A session a client ended on another replica ends here too; answers and unsubscribes relayed
@@ -216,6 +212,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   const listening = deps.sharedSessions?.listen(
     (id) => {
       const session = sessions.get(id);
+      if (dormant.delete(id)) deps.logger.info('session closed: ended on another replica', { session: id });
       if (!session) return;
       sessions.delete(id);
       deps.logger.info('session closed: ended on another replica', { session: id });
@@ -244,40 +241,54 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     }
   }
 
-  // Two requests for one unknown session at once must adopt it once.
-  const adopting = new Map<string, Promise<Session | undefined>>();
-  function adopt(id: string): Promise<Session | undefined> {
-    let pending = adopting.get(id);
+  // Two requests for one session not live here at once must wake or adopt it once.
+  const restoring = new Map<string, Promise<Session | undefined>>();
+  function restore(id: string): Promise<Session | undefined> {
+    let pending = restoring.get(id);
     if (!pending) {
-      pending = adoptSession(id)
+      const record = dormant.get(id);
+      dormant.delete(id);
+      pending = (record ? wake(id, record) : adoptSession(id))
         .catch((err: Error) => {
-          deps.logger.warn('could not adopt a session', { session: id, error: err.message });
+          deps.logger.warn(record ? 'could not wake a session' : 'could not adopt a session', {
+            session: id,
+            error: err.message,
+          });
           return undefined;
         })
-        .finally(() => adopting.delete(id));
-      adopting.set(id, pending);
+        .finally(() => restoring.delete(id));
+      restoring.set(id, pending);
     }
     return pending;
+  }
+
+  /** Replays the handshake a session was opened with (and its log level) into a new transport of the same id. */
+  async function replay(session: Session, initialize: unknown, logLevel: string | undefined): Promise<void> {
+    await inject(session, initialize, true);
+    await inject(session, { jsonrpc: '2.0', method: 'notifications/initialized' });
+    if (logLevel) await inject(session, ownRequest('logging/setLevel', { level: logLevel }));
+  }
+
+  /** Wakes a dormant session (see dormantSessions.ts). */
+  async function wake(id: string, record: DormantSession): Promise<Session | undefined> {
+    const initialize = JSON.parse(record.initialize) as unknown;
+    const session = await connectSession(initialize, id, record.clientId, 'woken');
+    session.adopted = record.adopted;
+    await replay(session, initialize, record.logLevel);
+    return sessions.get(id);
   }
 
   /**
    * Takes over a session another replica opened: replays its stored initialize (and initialized)
    * into a new transport that takes the same id, then restores what the client set since: its log
-   * level, and subscriptions whose replica is gone. This reaches into the SDK transport's
-   * web-standard core, which has no public way to start already initialized.
+   * level, and subscriptions whose replica is gone. (The SDK transport has no way to start
+   * already initialized, so the handshake is replayed through its public `handleRequest`.)
    */
   async function adoptSession(id: string): Promise<Session | undefined> {
     const record = await deps.sharedSessions?.load(id);
     if (!record) return undefined;
     const session = await connectSession(record.initialize, id, record.clientId);
-    if (!webCore(session.transport)) {
-      deps.logger.warn('cannot adopt sessions: the SDK transport changed shape', { session: id });
-      await session.transport.close().catch(() => undefined);
-      return undefined;
-    }
-    await inject(session, record.initialize, true);
-    await inject(session, { jsonrpc: '2.0', method: 'notifications/initialized' });
-    if (record.logLevel) await inject(session, ownRequest('logging/setLevel', { level: record.logLevel }));
+    await replay(session, record.initialize, record.logLevel);
     await takeOverSubscriptions(session, record.subscriptions);
     return sessions.get(id);
   }
@@ -296,7 +307,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   async function stateless(req: Request, res: Response): Promise<void> {
     acceptJson(req);
-    const transport = new NodeStreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
@@ -306,7 +317,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    await adapt(transport)(req, res, req.body);
   }
 
   return {
@@ -327,11 +338,20 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       }
       const sessionId = req.headers[MCP_HEADERS.sessionId];
       if (typeof sessionId === 'string') {
-        const session = sessions.get(sessionId) ?? (await adopt(sessionId));
-        // A session belongs to the client that opened it: to anyone else it does not exist.
-        if (!session || session.clientId !== principalOf(req)?.clientId) return notFound(res);
+        // A session belongs to the client that opened it: to anyone else it does not exist (and
+        // another client cannot wake it either).
+        const clientId = principalOf(req)?.clientId;
+        const known = sessions.get(sessionId) ?? dormant.get(sessionId);
+        if (known && known.clientId !== clientId) return notFound(res);
+        const session = sessions.get(sessionId) ?? (await restore(sessionId));
+        if (!session || session.clientId !== clientId) return notFound(res);
         deps.sharedSessions?.touch(sessionId);
         session.lastSeen = Date.now();
+        session.active += 1;
+        res.once('close', () => {
+          session.active -= 1;
+          session.lastSeen = Date.now();
+        });
         if (req.method === 'GET') {
           session.streams += 1;
           if (session.streams === 1) holdStream(session);
@@ -341,7 +361,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
             if (session.streams === 0) void deps.sharedSessions?.releaseStream(session.id);
           });
         }
-        return session.transport.handleRequest(req, res, req.body);
+        return session.serve(req, res, req.body);
       }
       // An initialize without an id is a notification: it would open a session nobody learns the id of.
       if (req.method === 'POST' && isInitializeRequest(req.body) && (req.body as { id?: unknown }).id !== undefined)
@@ -387,10 +407,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       for (const list of changed) notify[list]();
     },
     get sessionCount() {
-      return sessions.size;
+      return sessions.size + dormant.size;
     },
     sessions() {
-      return [...sessions.values()].map((s) => ({
+      const live = [...sessions.values()].map((s) => ({
         id: s.id,
         transport: 'streamable_http' as const,
         client: clientOf(s.server),
@@ -399,11 +419,22 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         streams: s.streams,
         adopted: s.adopted,
       }));
+      const asleep = [...dormant].map(([id, d]) => ({
+        id,
+        transport: 'streamable_http' as const,
+        client: clientOfInitialize(d.initialize),
+        lastSeen: new Date(d.lastSeen).toISOString(),
+        streams: 0,
+        adopted: d.adopted,
+        dormant: true,
+      }));
+      return [...live, ...asleep];
     },
     async close() {
       clearInterval(reaper);
       await Promise.all([...sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
       sessions.clear();
+      dormant.clear();
       await modern.close();
       await deps.sharedSessions?.close();
     },

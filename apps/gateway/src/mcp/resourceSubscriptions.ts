@@ -45,6 +45,12 @@ export class ResourceSubscriptions {
     return this.byUri.get(uri)?.has(client) ?? false;
   }
 
+  /** True when `client` is subscribed to anything in this process. */
+  hasClient(client: Server): boolean {
+    for (const subscribers of this.byUri.values()) if (subscribers.has(client)) return true;
+    return false;
+  }
+
   /** Drops every subscription of a client whose session ended. */
   dropClient(client: Server): void {
     for (const [uri, subscribers] of this.byUri) {

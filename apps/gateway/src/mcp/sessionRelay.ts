@@ -9,13 +9,13 @@
  *   (`o1m:<replica>:<id>`), so the client's answer, whichever replica it reaches, finds its way
  *   back; the id is restored before the SDK sees the answer.
  */
-import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import type { Logger } from '@only1mcp/registry';
 import type { SharedSessions } from './sharedSessions';
 
 type Message = Record<string, unknown>;
-type Send = NodeStreamableHTTPServerTransport['send'];
-type OnMessage = NonNullable<NodeStreamableHTTPServerTransport['onmessage']>;
+type Send = WebStandardStreamableHTTPServerTransport['send'];
+type OnMessage = NonNullable<WebStandardStreamableHTTPServerTransport['onmessage']>;
 
 const ID_PREFIX = 'o1m:';
 /** Notifications every replica sends its own sessions, so relaying them would deliver them twice. */
@@ -50,7 +50,7 @@ export interface SessionRelay {
  * this replica holds the session's GET stream.
  */
 export function relaySession(
-  transport: NodeStreamableHTTPServerTransport,
+  transport: WebStandardStreamableHTTPServerTransport,
   sessionId: string,
   shared: SharedSessions,
   hasStream: () => boolean,

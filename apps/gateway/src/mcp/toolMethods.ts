@@ -20,7 +20,7 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { RateLimiter } from '@only1mcp/ratelimit';
 import type { Registry } from '@only1mcp/registry';
 import { checkAccess, targetOf, visibleItems, type AccessControl } from './accessControl';
-import { chooseProfile, lazyCatalogue, profileTools, SavingsCounter, type ContextProfile } from './contextProfiles';
+import { chooseProfile, lazyCatalogue, ProfileLists, SavingsCounter, type ContextProfile } from './contextProfiles';
 import type { CallContext } from './createMcpServer';
 import type { ResultCache } from './resultCache';
 
@@ -28,6 +28,9 @@ type Result = Record<string, unknown>;
 
 /** One memo for every session and request: a catalogue's savings per view are counted once. */
 const savings = new SavingsCounter();
+
+/** One for every session and request: each profile's list of each catalogue is built once. */
+const profileLists = new ProfileLists();
 
 /** What the tool methods need. */
 export interface ToolMethodDeps {
@@ -63,13 +66,17 @@ export function createToolMethods(deps: ToolMethodDeps): {
 
   return {
     listTools(ctx, firstPage) {
-      const tools = visible(ctx);
+      const catalog = registry.catalog;
       const profile = profileOf(ctx);
-      const sent = profileTools(tools, profile, original);
+      const profiled = profileLists.get(catalog, registry.settings, profile, original);
+      // Roles last, per client (their policy can change on reload without a new catalogue). Filtering
+      // the profile's list is filtering the catalogue's: compaction keeps names. The meta-tools of a
+      // lazy profile are the gateway's own, listed to whoever lists (what they reach is checked).
+      const sent = profile?.lazy_tools ? profiled : visibleItems(registry, 'tools', profiled, access, ctx.principal);
       // Counted once per complete listing (its first page): the saving of a client that reads the list.
       if (firstPage && profile && deps.metrics) {
         const view = `${profile.name}|${[...(ctx.principal?.roles ?? [])].sort().join(',')}`;
-        deps.metrics.addTokensSaved(savings.saved(registry.catalog, view, tools, sent));
+        deps.metrics.addTokensSaved(savings.saved(catalog, view, () => visible(ctx), sent));
       }
       return sent;
     },

@@ -1,0 +1,91 @@
+/**
+ * The Streamable HTTP backend of the benchmarks: a stateless SDK v1 server with one tool, `echo`,
+ * answering as the reference server does (`Echo: <message>`). Stateless as the SDK documents it:
+ * a new `Server` and transport per request, no session. It runs in a process of its own
+ * (`node bench/dist/httpEchoServer.js` prints its URL), so its CPU time is never counted as the
+ * gateway's.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { handle, type ChildHandle } from './sessions';
+
+/** The built script, whether this module runs from dist (the benchmark) or from src (jest). */
+const ENTRY = join(__dirname, '..', 'dist', 'httpEchoServer.js');
+
+const ECHO = {
+  name: 'echo',
+  description: 'Echoes its message.',
+  inputSchema: { type: 'object' as const, properties: { message: { type: 'string' } }, required: ['message'] },
+};
+
+function echoServer(): Server {
+  const server = new Server({ name: 'bench-http-echo', version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [ECHO] }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => ({
+    content: [{ type: 'text', text: `Echo: ${String(request.params.arguments?.message ?? '')}` }],
+  }));
+  return server;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Stateless: no GET stream to listen on, no session to DELETE.
+  if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const server = echoServer();
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  res.on('close', () => void Promise.allSettled([transport.close(), server.close()]));
+  await server.connect(transport);
+  await transport.handleRequest(req, res, JSON.parse(Buffer.concat(chunks).toString('utf8')));
+}
+
+/** The HTTP backend running in its own process. */
+export interface HttpEchoProcess extends ChildHandle {
+  /** Its MCP endpoint, `http://127.0.0.1:PORT/mcp`. */
+  url: string;
+}
+
+/** Starts this file as a process of its own and resolves with its URL once it listens. */
+export async function startHttpEchoServer(): Promise<HttpEchoProcess> {
+  const child = spawn(process.execPath, [ENTRY], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = handle(child);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout!.setEncoding('utf8');
+      child.stdout!.on('data', (chunk: string) => {
+        text += chunk;
+        const line = /^(http:\S+)\n/.exec(text);
+        if (line) resolve(line[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`HTTP echo server exited (${code}) before listening`)));
+    });
+    return { ...proc, url };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  const server = createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp\n`);
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

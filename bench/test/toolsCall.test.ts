@@ -1,0 +1,165 @@
+/**
+ * The parts of the tools/call benchmark (bench/src/toolsCall.ts) that decide what a figure means:
+ * each target's request really succeeds against the real gateway and backend (a legacy SSE client,
+ * the gateway in front of the Streamable HTTP backend, that backend alone), SSE events are parsed
+ * as sent, the ratios are judged against the goals, and profiles are summed by where code lives.
+ * Nothing here times anything.
+ */
+import { startGateway, type RunningGateway } from '@only1mcp/gateway';
+import { silentLogger } from '@only1mcp/registry';
+import { benchConfig, HTTP_ECHO_TOOL } from '../src/benchConfig';
+import { startHttpEchoServer, type HttpEchoProcess } from '../src/httpEchoServer';
+import { parseReply, parseSseEvent } from '../src/jsonRpcHttpClient';
+import type { LoadResult } from '../src/loadGenerator';
+import { processCpuUs } from '../src/processCpu';
+import { codeOwner, selfTimes, type CpuProfile } from '../src/profileSummary';
+import { formatRatios, type ModeKey, type Row } from '../src/report';
+import { createTarget, type Target } from '../src/targets';
+
+describe('targets against a running gateway and HTTP backend', () => {
+  let echo: HttpEchoProcess;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    echo = await startHttpEchoServer();
+    gateway = await startGateway(benchConfig({ kind: 'http', url: echo.url }), silentLogger);
+  }, 30_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await echo?.stop();
+  });
+
+  const callTwice = async (target: Target, clients: number) => {
+    try {
+      for (let client = 0; client < clients; client++) {
+        await expect(target.call(client)).resolves.toBe(true);
+        await expect(target.call(client)).resolves.toBe(true);
+      }
+    } finally {
+      await target.close();
+    }
+  };
+
+  it('calls the echo tool over legacy SSE, each client on its own stream', async () => {
+    const sse = new URL('/sse', gateway.url).href;
+    await callTwice(await createTarget({ kind: 'sse', url: sse, tool: HTTP_ECHO_TOOL.public }, 3), 3);
+  });
+
+  it('calls the echo tool with a plain POST through the gateway to the HTTP backend', async () => {
+    await callTwice(
+      await createTarget({ kind: 'http-plain', url: `${gateway.url}/mcp`, tool: HTTP_ECHO_TOOL.public }, 2),
+      2,
+    );
+  });
+
+  it('calls the HTTP backend alone as an SDK client would (stateless, SSE reply)', async () => {
+    await callTwice(await createTarget({ kind: 'http-stateless', url: echo.url, tool: HTTP_ECHO_TOOL.backend }, 1), 1);
+  });
+
+  it('counts an unknown tool as a failed request, not a success', async () => {
+    const sse = new URL('/sse', gateway.url).href;
+    const target = await createTarget({ kind: 'sse', url: sse, tool: 'echo__missing' }, 1);
+    try {
+      await expect(target.call(0)).resolves.toBe(false);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('reads the CPU time of another process (the backend) from /proc', () => {
+    const cpu = processCpuUs(echo.child.pid!);
+    expect(Number.isFinite(cpu)).toBe(true);
+    expect(cpu).toBeGreaterThan(0);
+  });
+});
+
+describe('parseSseEvent and parseReply', () => {
+  it('reads the event type and joins data lines; an unnamed event is a message', () => {
+    expect(parseSseEvent('event: endpoint\ndata: /messages?sessionId=abc')).toEqual({
+      event: 'endpoint',
+      data: '/messages?sessionId=abc',
+    });
+    expect(parseSseEvent('id: 1\ndata:{"a":\ndata: 1}')).toEqual({ event: 'message', data: '{"a":\n1}' });
+  });
+
+  it('finds the response in an SSE body after a priming event without data', () => {
+    const body = 'id: p\ndata:\n\nevent: message\ndata: {"jsonrpc":"2.0","id":4,"result":{}}\n\n';
+    expect(parseReply('text/event-stream', body)).toEqual({ jsonrpc: '2.0', id: 4, result: {} });
+    expect(parseReply('application/json', '{"jsonrpc":"2.0","method":"x"}')).toBeUndefined();
+  });
+});
+
+describe('formatRatios', () => {
+  const result = (concurrency: number, throughput: number, p50: number): LoadResult => ({
+    concurrency,
+    requests: 1,
+    completed: 1,
+    errors: 0,
+    seconds: 1,
+    throughput,
+    p50,
+    p90: p50,
+    p99: p50,
+    max: p50,
+  });
+  const row = (mode: ModeKey, concurrency: number, throughput: number, p50: number): Row => ({
+    mode,
+    result: result(concurrency, throughput, p50),
+  });
+
+  it('judges each gateway mode against the floor, and subtracts the backend it went to', () => {
+    const text = formatRatios([
+      row('floor', 1, 5000, 0.2),
+      row('floor', 16, 10000, 1),
+      row('plain', 1, 2000, 0.45),
+      row('plain', 16, 6000, 2),
+      row('plain-http', 1, 500, 1.2),
+      row('plain-http', 16, 1000, 10),
+      row('stdio', 1, 6000, 0.15),
+      row('http', 1, 1500, 0.6),
+    ]);
+    expect(text).toContain(
+      'gateway, plain POST, stdio backend: throughput at 16 clients = 60.0% of the floor (goal >= 50%: met)',
+    );
+    expect(text).toContain(
+      'gateway, plain POST, stdio backend: p50 at 1 client = floor + 0.250 ms (goal < 0.3 ms: met)',
+    );
+    expect(text).toContain('backend over stdio (no SDK) alone is 0.150 ms, leaving 0.100 ms');
+    expect(text).toContain(
+      'gateway, plain POST, HTTP backend: throughput at 16 clients = 10.0% of the floor (goal >= 50%: NOT met)',
+    );
+    expect(text).toContain('backend over HTTP (SDK v1 stateless) alone is 0.600 ms, leaving 0.400 ms');
+  });
+});
+
+describe('profileSummary', () => {
+  it('names the owner of a script: a package, a workspace package, a node module, or native', () => {
+    expect(codeOwner('file:///w/node_modules/.pnpm/zod@4/node_modules/zod/v4/core/schemas.cjs')).toBe('pkg:zod');
+    expect(codeOwner('file:///w/node_modules/.pnpm/x/node_modules/@modelcontextprotocol/client/dist/a.cjs')).toBe(
+      'pkg:@modelcontextprotocol/client',
+    );
+    expect(codeOwner('file:///w/apps/gateway/dist/http/hotPath.js')).toBe('workspace:apps/gateway');
+    expect(codeOwner('node:events')).toBe('node:events');
+    expect(codeOwner('')).toBe('(native)');
+  });
+
+  it('sums self time per function and per owner, leaving idle time out of the shares', () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(idle)') },
+        { id: 2, callFrame: frame('send', 'file:///w/apps/gateway/dist/mcp/statelessFastPath.js') },
+        { id: 3, callFrame: frame('parse', 'file:///w/node_modules/zod/index.cjs') },
+      ],
+      samples: [1, 2, 3, 3, 1],
+      timeDeltas: [5000, 1000, 1000, 2000, 5000],
+    };
+    const { functions, owners } = selfTimes(profile);
+    expect(owners).toEqual([
+      { name: 'pkg:zod', ms: 3, share: 0.75 },
+      { name: 'workspace:apps/gateway', ms: 1, share: 0.25 },
+    ]);
+    expect(functions[0]).toMatchObject({ name: 'parse zod/index.cjs:1', ms: 3 });
+  });
+});

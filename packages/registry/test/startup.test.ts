@@ -1,0 +1,137 @@
+/**
+ * Start-up with many, slow and broken stdio backends: processes start a few at a time (so none
+ * misses its connect_timeout for sharing the CPU with all the others), each is spawned once (the
+ * protocol probe runs on the process itself), a server that exits on the probe is connected to
+ * without it, and a backend that hangs holds start-up up for connect_timeout at most.
+ *
+ * The backends are a few lines of plain Node speaking JSON-RPC on stdio, so that how they
+ * misbehave is exact, and each notes in a shared file when it starts and when it is initialized.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigSchema } from '@only1mcp/config';
+import { Registry, silentLogger } from '../src';
+
+/**
+ * argv: mode, log file. Modes: `plain`; `busy` (spends 150 ms of CPU before reading, as a runtime
+ * loading its code does); `strict` (exits on any request before `initialize`, as some SDKs do);
+ * `unlisted` (never answers `tools/list`); `silent` (never answers anything).
+ */
+const BACKEND = `
+const fs = require('fs');
+const [mode, log] = process.argv.slice(1);
+const note = (what) => fs.appendFileSync(log, what + ' ' + mode + ' ' + process.pid + '\\n');
+note('start');
+if (mode === 'busy') for (const end = Date.now() + 150; Date.now() < end; );
+const send = (message) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...message }) + '\\n');
+let initialized = false;
+let buffer = '';
+process.stdin.on('data', (chunk) => {
+  buffer += chunk;
+  for (let i; (i = buffer.indexOf('\\n')) >= 0; ) {
+    const message = JSON.parse(buffer.slice(0, i));
+    buffer = buffer.slice(i + 1);
+    if (mode === 'silent' || message.id === undefined) continue;
+    if (message.method === 'initialize') {
+      initialized = true;
+      note('ready');
+      const result = { protocolVersion: message.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: mode, version: '1.0.0' } };
+      send({ id: message.id, result });
+    } else if (!initialized && mode === 'strict') process.exit(1);
+    else if (message.method === 'tools/list') {
+      if (mode !== 'unlisted') send({ id: message.id, result: { tools: [{ name: 'tool', inputSchema: { type: 'object' } }] } });
+    } else send({ id: message.id, error: { code: -32601, message: 'Method not found' } });
+  }
+});
+`;
+
+let dir: string;
+let log: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'only1mcp-startup-'));
+  log = join(dir, 'backends.log');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const backend = (id: string, mode: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  transport: 'stdio',
+  command: process.execPath,
+  args: ['-e', BACKEND, mode, log],
+  restart: { initial_delay: '10s' },
+  ...extra,
+});
+
+/** The shared log: one `[event, mode, pid]` per line. */
+const events = () =>
+  readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
+
+async function started(servers: object[], concurrentStarts?: number): Promise<{ registry: Registry; ms: number }> {
+  const registry = new Registry(ConfigSchema.parse({ servers }), { logger: silentLogger, concurrentStarts });
+  const t0 = performance.now();
+  await registry.start();
+  return { registry, ms: performance.now() - t0 };
+}
+
+describe('start-up', () => {
+  it('starts backend processes a few at a time, each once, and lists them all', async () => {
+    const servers = Array.from({ length: 6 }, (_, i) => backend(`b${i}`, 'busy'));
+    const { registry } = await started(servers, 2);
+    try {
+      expect(registry.catalog.tools.map((t) => t.name).sort()).toEqual(servers.map((s) => `${s.id}__tool`));
+      let starting = 0;
+      let most = 0;
+      for (const [event] of events()) {
+        starting += event === 'start' ? 1 : -1;
+        most = Math.max(most, starting);
+      }
+      expect(most).toBe(2);
+      // Probed on the process itself: no throwaway sibling process per backend.
+      expect(events().filter(([event]) => event === 'start')).toHaveLength(6);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
+  it('connects again without the protocol probe to a server that exits on it', async () => {
+    const { registry } = await started([backend('strict', 'strict')]);
+    try {
+      expect(registry.catalog.tools.map((t) => t.name)).toEqual(['strict__tool']);
+      expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready']);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
+  it('waits connect_timeout at most for a backend that connects but does not list', async () => {
+    const { registry, ms } = await started([
+      backend('plain', 'plain'),
+      backend('unlisted', 'unlisted', { connect_timeout: '1s', request_timeout: '60s' }),
+    ]);
+    try {
+      expect(ms).toBeLessThan(5_000);
+      expect(registry.catalog.tools.map((t) => t.name)).toEqual(['plain__tool']);
+      expect(registry.status().find((s) => s.id === 'unlisted')?.up).toBe(true);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
+  it('gives up on a backend that never answers after connect_timeout, probe included', async () => {
+    const { registry, ms } = await started([
+      backend('plain', 'plain'),
+      backend('silent', 'silent', { connect_timeout: '1s' }),
+    ]);
+    try {
+      expect(ms).toBeLessThan(1_900);
+      expect(registry.catalog.tools.map((t) => t.name)).toEqual(['plain__tool']);
+      expect(registry.status().find((s) => s.id === 'silent')?.up).toBe(false);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+});
