@@ -38,23 +38,13 @@ export function clientOfInitialize(initialize: string): { name: string; version:
   }
 }
 
-/** What the reaper reads and does with a live session. */
-export interface SleepingCandidate {
+/** What the reaper reads of a live session: what it keeps when the session sleeps, and more. */
+export interface SleepingCandidate extends DormantSession {
   id: string;
-  /** Its last request (ms since the epoch). */
-  lastSeen: number;
   /** Open GET streams: a client listening for notifications is not idle. */
   streams: number;
   /** Requests of the session being answered, GET streams included: a session with any is not idle. */
   active: number;
-  /** The client's `initialize`, as JSON: what a dormant session is woken with. */
-  initialize: string;
-  /** The authenticated client that opened it (with `auth`); only it may use the session. */
-  clientId?: string;
-  /** The level the client set with `logging/setLevel`. */
-  logLevel?: string;
-  /** Taken over from another replica. */
-  adopted: boolean;
   transport: { close(): Promise<void> };
 }
 
