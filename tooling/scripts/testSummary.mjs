@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Adds up the totals every package's jest run wrote to .jest-results/results.json (see
 // tooling/jest-preset/resultsReporter.js) and prints the one line CI reads: "N passed, N failed".
-// Exits 1 when a test failed, a suite could not run, or a package with tests wrote no results.
+// Exits 1 when a test failed, a suite could not run, a package with tests wrote no results, or a
+// package's tests left a process running (each such process counts as one failure).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,7 @@ packageDirs.push(['.', 'bench']);
     failed += r.failed;
     skipped += r.skipped;
     if (r.failedSuites > 0 && r.failed === 0) problems.push(`${group}/${name}: ${r.failedSuites} test file(s) failed to run`);
+    for (const cmd of r.leftoverProcesses ?? []) problems.push(`${group}/${name}: a test left a process running: ${cmd}`);
   }
 }
 

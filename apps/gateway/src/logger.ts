@@ -7,6 +7,7 @@
 import { configSecrets, type Config } from '@only1mcp/config';
 import type { Logger } from '@only1mcp/registry';
 import winston from 'winston';
+import TransportStream from 'winston-transport';
 
 const MASK = '***';
 /** Field names that hold credentials whatever their value. */
@@ -35,6 +36,61 @@ const scrubFormat = winston.format((info, options: unknown) => {
   return info;
 });
 
+/** Where winston keeps an entry's finished line. */
+const MESSAGE = Symbol.for('message');
+/** Lines written at once, with what was waiting before them: a crash right after must not lose them. */
+const URGENT_LEVELS = new Set(['error', 'warn']);
+
+/**
+ * Writes log lines to stderr once per turn of the event loop instead of once per line: a write to
+ * a pipe or file is a synchronous system call, and with one `request` line per call it was the
+ * largest cost of the hot path after the backend itself (docs/BENCHMARKS.md). Lines keep their
+ * order; errors and warnings go out at once (with what waited before them), and whatever waits
+ * when the process exits is written then.
+ */
+export class BatchedStderrTransport extends TransportStream {
+  private pending: string[] = [];
+  private scheduled = false;
+  private readonly flushNow = () => this.flush();
+
+  constructor(private readonly out: NodeJS.WritableStream = process.stderr) {
+    super();
+    if (openTransports.size === 0) process.once('exit', flushAll);
+    openTransports.add(this);
+  }
+
+  override log(info: winston.Logform.TransformableInfo, next: () => void): void {
+    this.pending.push(`${String((info as Record<symbol, unknown>)[MESSAGE])}\n`);
+    if (URGENT_LEVELS.has(String(info.level))) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushNow);
+    }
+    next();
+  }
+
+  /** Writes every waiting line in one write. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.out.write(text);
+  }
+
+  override close(): void {
+    this.flush();
+    openTransports.delete(this);
+    if (openTransports.size === 0) process.removeListener('exit', flushAll);
+  }
+}
+
+/** Every transport not closed yet, flushed by one 'exit' listener. */
+const openTransports = new Set<BatchedStderrTransport>();
+function flushAll(): void {
+  for (const transport of openTransports) transport.flush();
+}
+
 /**
  * Creates the process logger from `logging` settings. `secrets` is read at every line, so a
  * reloaded configuration's secrets are scrubbed as soon as it applies.
@@ -47,7 +103,7 @@ export function createLogger(logging: Config['logging'], secrets: () => readonly
       winston.format.timestamp(),
       logging.format === 'json' ? winston.format.json() : winston.format.simple(),
     ),
-    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
+    transports: [new BatchedStderrTransport()],
   });
 }
 

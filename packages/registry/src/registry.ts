@@ -96,6 +96,12 @@ export class Registry {
   /** Backends whose lists changed again while being read. */
   private readonly again = new Set<string>();
   private readonly startGate: StartGate;
+  /**
+   * The reconfiguration running, if any: they run one at a time (a reload and an admin enable may
+   * come together), or both would start a backend for the same server and one would be orphaned.
+   */
+  private changing: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private config: Config,
@@ -135,8 +141,23 @@ export class Registry {
    * changed are replaced the same way, and the others are left alone, connections and sessions
    * included. A new backend connects before it takes over (or has failed once, then retries);
    * resolves once its lists are read. Clients hear of the catalogue change through `onCatalogChanged`.
+   * Reconfigurations (and {@link setEnabled}) run one at a time, in the order asked for.
    */
-  async reconfigure(next: Config): Promise<ReconfigureSummary> {
+  reconfigure(next: Config): Promise<ReconfigureSummary> {
+    return this.oneAtATime(() => this.apply(next));
+  }
+
+  /** Runs `change` after every reconfiguration asked for before it; refused once stopped. */
+  private oneAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changing.then(() => {
+      if (this.stopped) throw new Error('the registry has stopped: the configuration cannot change');
+      return change();
+    });
+    this.changing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async apply(next: Config): Promise<ReconfigureSummary> {
     const summary: ReconfigureSummary = { added: [], removed: [], changed: [], unchanged: [] };
     const previous = new Map(this.backends.map((b) => [b.id, b]));
     const retired: Backend[] = [];
@@ -176,11 +197,14 @@ export class Registry {
   }
 
   /** Enables or disables a server at run time (admin API); the override outlives reloads. */
-  async setEnabled(id: string, enabled: boolean): Promise<ReconfigureSummary> {
-    if (!this.config.servers.some((s) => s.id === id))
-      throw new GatewayError('InvalidParams', `Unknown server: ${id}`, { expose: true, context: { server: id } });
-    this.overrides.set(id, enabled);
-    return this.reconfigure(this.config);
+  setEnabled(id: string, enabled: boolean): Promise<ReconfigureSummary> {
+    // Checked against the configuration in force when it runs (a reload before it may add or remove the server).
+    return this.oneAtATime(() => {
+      if (!this.config.servers.some((s) => s.id === id))
+        throw new GatewayError('InvalidParams', `Unknown server: ${id}`, { expose: true, context: { server: id } });
+      this.overrides.set(id, enabled);
+      return this.apply(this.config);
+    });
   }
 
   /** Drains a backend that left the configuration, then stops it; stop() waits for it. */
@@ -236,6 +260,9 @@ export class Registry {
 
   /** Closes every backend and ends every stdio process. */
   async stop(): Promise<void> {
+    // A reconfiguration under way finishes first, so the backends it started are stopped too.
+    this.stopped = true;
+    await this.changing;
     await Promise.all([...this.backends.map((b) => b.stop()), ...this.retiring]);
   }
 

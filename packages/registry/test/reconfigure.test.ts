@@ -1,8 +1,9 @@
 /**
  * Registry.reconfigure and setEnabled (hot reload, admin API) with a real stdio fixture backend.
  */
+import { randomUUID } from 'node:crypto';
 import { ConfigSchema } from '@only1mcp/config';
-import { fixtureServerCommand, waitFor } from '@only1mcp/test-utils';
+import { PROCFS, fixtureServerCommand, markedProcesses, waitFor } from '@only1mcp/test-utils';
 import { Registry, silentLogger } from '../src';
 
 const config = ConfigSchema.parse({
@@ -26,6 +27,58 @@ describe('Registry.setEnabled', () => {
     } finally {
       await registry.stop();
     }
+  });
+});
+
+describe('reconfigurations that overlap', () => {
+  it('run one at a time: a reload and an admin enable together leave one backend, and none after stop', async () => {
+    const marker = `RECONFIGURE_TEST=${randomUUID()}`;
+    const [key, value] = marker.split('=') as [string, string];
+    const withServers = (...ids: string[]) =>
+      ConfigSchema.parse({
+        health: { enabled: false },
+        servers: ids.map((id) => ({ id, transport: 'stdio', ...fixtureServerCommand({ label: id }), env: { [key]: value } })),
+      });
+    const registry = new Registry(withServers('a'), { logger: silentLogger });
+    try {
+      await registry.start();
+      // A reload that adds `b`, the admin disabling and re-enabling it, and another reload, all at once:
+      // run together, each would start its own backend for `b` and all but the last would be orphaned.
+      const results = await Promise.allSettled([
+        registry.reconfigure(withServers('a', 'b')),
+        registry.setEnabled('b', false),
+        registry.setEnabled('b', true),
+        registry.reconfigure(withServers('a', 'b')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+      // They ran in the order asked for: `b` was added, disabled, enabled, then left alone.
+      expect(results.map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([
+        expect.objectContaining({ added: ['b'] }),
+        expect.objectContaining({ changed: ['b'] }),
+        expect.objectContaining({ changed: ['b'] }),
+        expect.objectContaining({ unchanged: ['a', 'b'] }),
+      ]);
+      expect(registry.catalog.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['a__echo', 'b__echo']));
+      if (PROCFS) await waitFor('the replaced backends of b to end', () => markedProcesses(marker).length === 2);
+    } finally {
+      await registry.stop();
+    }
+    if (PROCFS) await waitFor('every backend process to end', () => markedProcesses(marker).length === 0);
+  });
+
+  it('a reconfiguration asked for while stopping is refused, and starts nothing', async () => {
+    const marker = `RECONFIGURE_TEST=${randomUUID()}`;
+    const [key, value] = marker.split('=') as [string, string];
+    const next = ConfigSchema.parse({
+      health: { enabled: false },
+      servers: [{ id: 'late', transport: 'stdio', ...fixtureServerCommand({ label: 'late' }), env: { [key]: value } }],
+    });
+    const registry = new Registry(config, { logger: silentLogger });
+    await registry.start();
+    const stopping = registry.stop();
+    await expect(registry.reconfigure(next)).rejects.toThrow(/registry has stopped/);
+    await stopping;
+    if (PROCFS) expect(markedProcesses(marker)).toEqual([]);
   });
 });
 

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { BatchedStderrTransport, createLogger } from './logger';
+
+/** A stream that records each write it is given. */
+function recorder(): { out: Writable; writes: string[] } {
+  const writes: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writes.push(chunk.toString());
+      callback();
+    },
+  });
+  return { out, writes };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('BatchedStderrTransport', () => {
+  it('writes the lines of one turn of the event loop in one write, in order', async () => {
+    const { out, writes } = recorder();
+    const transport = new BatchedStderrTransport(out);
+    const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [transport] });
+    try {
+      logger.info('one');
+      logger.debug('two');
+      logger.info('three');
+      expect(writes).toEqual([]);
+      await turn();
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.trimEnd().split('\n').map((l) => JSON.parse(l).message)).toEqual(['one', 'two', 'three']);
+      logger.info('four');
+      await turn();
+      expect(writes).toHaveLength(2);
+    } finally {
+      logger.close();
+    }
+  });
+
+  it('writes an error or warning at once, after what waited before it', () => {
+    const { out, writes } = recorder();
+    const transport = new BatchedStderrTransport(out);
+    const logger = winston.createLogger({ level: 'info', format: winston.format.json(), transports: [transport] });
+    try {
+      logger.info('before');
+      logger.error('broken');
+      expect(writes.join('').trimEnd().split('\n').map((l) => JSON.parse(l).message)).toEqual(['before', 'broken']);
+      logger.warn('careful');
+      expect(writes.join('')).toContain('careful');
+    } finally {
+      logger.close();
+    }
+  });
+
+  it('writes what is waiting when the process exits', () => {
+    // A real process (the built logger: tests run after the build) that logs and exits in the same
+    // turn: the line must still reach stderr.
+    const script = `
+      const { createLogger } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'logger.js'))});
+      const logger = createLogger({ level: 'info', format: 'json' });
+      logger.info('last words', { n: 1 });
+      process.exit(0);
+    `;
+    const res = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(res.status).toBe(0);
+    expect(JSON.parse(res.stderr.trim())).toMatchObject({ level: 'info', message: 'last words', n: 1 });
+  });
+
+  it('is what createLogger writes through', () => {
+    const logger = createLogger({ level: 'info', format: 'json' }) as unknown as winston.Logger;
+    try {
+      expect(logger.transports).toEqual([expect.any(BatchedStderrTransport)]);
+    } finally {
+      logger.close();
+    }
+  });
+});
