@@ -3,13 +3,14 @@
  * with 50 stdio backends of 20 tools (1,000 tools), and with 100 Streamable HTTP backends.
  *
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
- *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js]
+ *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
  * v1 servers in ONE separate process (`--serve-http N`, below). Start-up is measured from
  * spawning the gateway to the first `tools/list` that holds the whole catalogue. `--peer` runs
- * mcp-hub (npm, installed outside the workspace) against the same stdio backends.
+ * mcp-hub (npm, installed outside the workspace) against the same stdio backends. `--profile DIR`
+ * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js DIR` reads it).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -34,6 +35,7 @@ import {
   startGatewayProcess,
   type ChildHandle,
 } from './sessions';
+import { processCpuUs } from './processCpu';
 
 const GENERATED = join(__dirname, 'generatedServer.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -152,20 +154,35 @@ async function untilAllListed(
   }
 }
 
-/** Warm `tools/list` latency through one SDK client session, in ms: [p50, p95]; and the count. */
-async function warmList(url: string, samples: number, sse = false): Promise<[number, number, number]> {
+/** What {@link warmList} measured. */
+interface WarmList {
+  p50: number;
+  p95: number;
+  count: number;
+  /** The gateway process's CPU time per list (its own work, whatever the client spends parsing), ms. */
+  serverCpuMs: number;
+}
+
+/**
+ * Warm `tools/list` latency through one SDK client session, in ms, and the gateway's CPU per list.
+ * The latency includes the SDK client parsing and validating the reply (~13 ms for 1,000 tools on
+ * either gateway), so the CPU column is the one that shows the gateway's own cost.
+ */
+async function warmList(url: string, samples: number, serverPid: number, sse = false): Promise<WarmList> {
   const client = new Client({ name: 'bench-backends', version: '1.0.0' });
   await client.connect(transportFor(url, sse));
   try {
     let count = (await client.listTools()).tools.length;
     const times: number[] = [];
+    const cpuBefore = processCpuUs(serverPid);
     for (let i = 0; i < samples; i++) {
       const t0 = performance.now();
       count = (await client.listTools()).tools.length;
       times.push(performance.now() - t0);
     }
+    const serverCpuMs = (processCpuUs(serverPid) - cpuBefore) / 1000 / samples;
     times.sort((a, b) => a - b);
-    return [percentile(times, 50), percentile(times, 95), count];
+    return { p50: percentile(times, 50), p95: percentile(times, 95), count, serverCpuMs };
   } finally {
     await client.close();
   }
@@ -184,19 +201,28 @@ function stdioServers(count: number, each: number) {
   }));
 }
 
-async function gatewayRow(label: string, servers: object[], expected: number, samples: number): Promise<Row> {
+async function gatewayRow(
+  label: string,
+  servers: object[],
+  expected: number,
+  samples: number,
+  profileDir?: string,
+): Promise<Row> {
   const started = performance.now();
-  const gateway = await startGatewayProcess({
-    health: { enabled: false },
-    logging: { level: 'warn' },
-    routing: { page_size: 10_000 },
-    servers,
-  });
+  const gateway = await startGatewayProcess(
+    {
+      health: { enabled: false },
+      logging: { level: 'warn' },
+      routing: { page_size: 10_000 },
+      servers,
+    },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   try {
     const allMs = await untilAllListed(gateway.url, expected, started);
-    const [p50, p95, count] = await warmList(gateway.url, samples);
-    await sleep(500);
     const pid = gateway.child.pid!;
+    const { p50, p95, count, serverCpuMs } = await warmList(gateway.url, samples, pid);
+    await sleep(500);
     const { rssKb } = memoryOf(pid);
     return [
       label,
@@ -205,6 +231,7 @@ async function gatewayRow(label: string, servers: object[], expected: number, sa
       (allMs / 1000).toFixed(2),
       p50.toFixed(2),
       p95.toFixed(2),
+      serverCpuMs.toFixed(2),
       mib(rssKb),
       mib(childrenRssKb(pid)),
     ];
@@ -235,9 +262,9 @@ async function peerRow(cli: string, count: number, each: number, samples: number
     const url = `http://127.0.0.1:${port}/mcp`;
     // mcp-hub 4.2.1 serves MCP over the legacy HTTP+SSE transport only (GET /mcp, POST /messages).
     const allMs = await untilAllListed(url, count * each, started, true);
-    const [p50, p95, listed] = await warmList(url, samples, true);
-    await sleep(500);
     const pid = child.pid!;
+    const { p50, p95, count: listed, serverCpuMs } = await warmList(url, samples, pid, true);
+    await sleep(500);
     return [
       `mcp-hub ${count} stdio × ${each}`,
       String(listed),
@@ -245,6 +272,7 @@ async function peerRow(cli: string, count: number, each: number, samples: number
       (allMs / 1000).toFixed(2),
       p50.toFixed(2),
       p95.toFixed(2),
+      serverCpuMs.toFixed(2),
       mib(memoryOf(pid).rssKb),
       mib(childrenRssKb(pid)),
     ];
@@ -262,6 +290,7 @@ async function main(): Promise<void> {
       http: { type: 'string', default: '100' },
       samples: { type: 'string', default: '50' },
       peer: { type: 'string' },
+      profile: { type: 'string' },
       'serve-http': { type: 'string' },
     },
   });
@@ -275,7 +304,7 @@ async function main(): Promise<void> {
 
   if (stdio > 0) {
     const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
-    rows.push(await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples));
+    rows.push(await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples, values.profile));
     progress(rows[rows.length - 1]!);
     if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
     progress(rows[rows.length - 1]!);
@@ -287,7 +316,7 @@ async function main(): Promise<void> {
       rows.push(
         await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples),
       );
-      rows[rows.length - 1]![7] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
+      rows[rows.length - 1]![8] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
       progress(rows[rows.length - 1]!);
     } finally {
       await backends.process.stop();
@@ -305,6 +334,7 @@ async function main(): Promise<void> {
         'all tools listed s',
         'warm list p50 ms',
         'warm list p95 ms',
+        'gateway CPU ms/list',
         'gateway RSS',
         'backends RSS',
       ],

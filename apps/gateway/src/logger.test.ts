@@ -30,7 +30,12 @@ describe('BatchedStderrTransport', () => {
       expect(writes).toEqual([]);
       await turn();
       expect(writes).toHaveLength(1);
-      expect(writes[0]!.trimEnd().split('\n').map((l) => JSON.parse(l).message)).toEqual(['one', 'two', 'three']);
+      expect(
+        writes[0]!
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l).message),
+      ).toEqual(['one', 'two', 'three']);
       logger.info('four');
       await turn();
       expect(writes).toHaveLength(2);
@@ -46,7 +51,13 @@ describe('BatchedStderrTransport', () => {
     try {
       logger.info('before');
       logger.error('broken');
-      expect(writes.join('').trimEnd().split('\n').map((l) => JSON.parse(l).message)).toEqual(['before', 'broken']);
+      expect(
+        writes
+          .join('')
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l).message),
+      ).toEqual(['before', 'broken']);
       logger.warn('careful');
       expect(writes.join('')).toContain('careful');
     } finally {

@@ -62,6 +62,39 @@ async function readUntil(res: Response, controller: AbortController, done: (text
 }
 
 describe('2025-11-25 sessions', () => {
+  it('answers a session’s lists as plain JSON, the same reply for every session, and its calls as before', async () => {
+    const [one, two] = [await openSession(), await openSession()];
+    const list = (session: Record<string, string>) =>
+      post({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} }, session);
+    const first = await list(one);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^application\/json/);
+    const text = await first.text();
+    const reply = JSON.parse(text) as { jsonrpc: string; id: number; result: { tools: { name: string }[] } };
+    expect(reply).toMatchObject({ jsonrpc: '2.0', id: 7 });
+    expect(reply.result.tools.map((t) => t.name)).toContain('everything__echo');
+    // Byte for byte what the other session is sent, and what JSON.stringify makes of it.
+    expect(await (await list(two)).text()).toBe(text);
+    expect(JSON.stringify(reply)).toBe(text);
+    // A string id is echoed as a string; a bad cursor is an error reply, not a shared page.
+    const named = await post({ jsonrpc: '2.0', id: 'x"1', method: 'prompts/list' }, one);
+    expect(await named.json()).toMatchObject({ id: 'x"1', result: { prompts: expect.any(Array) } });
+    const bad = await post({ jsonrpc: '2.0', id: 8, method: 'tools/list', params: { cursor: 'nope' } }, one);
+    expect(await bad.json()).toMatchObject({ id: 8, error: { code: -32602 } });
+    // Anything else in a session is still the session's SDK server's (an SSE reply).
+    const call = await post(
+      {
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/call',
+        params: { name: 'everything__echo', arguments: { message: 'hi' } },
+      },
+      one,
+    );
+    expect(call.headers.get('content-type')).toMatch(/text\/event-stream/);
+    await call.text();
+  });
+
   it('replays what a client missed when it resumes with Last-Event-ID', async () => {
     const session = await openSession();
     const res = await post(

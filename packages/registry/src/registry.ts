@@ -41,7 +41,10 @@ export type ChangedList = 'tools' | 'prompts' | 'resources';
 
 /** Which of the client-visible lists differ between two catalogues. */
 export function changedLists(before: Catalog, after: Catalog): ChangedList[] {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  // Lists of different lengths differ: no need to serialise them (at start-up every backend's
+  // first lists lengthen the catalogue, and comparing 1,000 tools as JSON 50 times cost ~0.9 s).
+  const same = (a: readonly unknown[], b: readonly unknown[]) =>
+    a === b || (a.length === b.length && JSON.stringify(a) === JSON.stringify(b));
   const changed: ChangedList[] = [];
   if (!same(before.tools, after.tools)) changed.push('tools');
   if (!same(before.prompts, after.prompts)) changed.push('prompts');

@@ -37,7 +37,12 @@ describe('reconfigurations that overlap', () => {
     const withServers = (...ids: string[]) =>
       ConfigSchema.parse({
         health: { enabled: false },
-        servers: ids.map((id) => ({ id, transport: 'stdio', ...fixtureServerCommand({ label: id }), env: { [key]: value } })),
+        servers: ids.map((id) => ({
+          id,
+          transport: 'stdio',
+          ...fixtureServerCommand({ label: id }),
+          env: { [key]: value },
+        })),
       });
     const registry = new Registry(withServers('a'), { logger: silentLogger });
     try {

@@ -159,6 +159,12 @@ export function principalOf(req: IncomingMessage): Principal | undefined {
   return (req as IncomingMessage & { auth?: GatewayAuthInfo }).auth?.extra?.principal;
 }
 
+/** The request's principal and context profile, as the method table's handlers take them. */
+export function callerOf(req: IncomingMessage): { principal?: Principal; profile?: string } {
+  const extra = (req as IncomingMessage & { auth?: GatewayAuthInfo }).auth?.extra;
+  return { principal: extra?.principal, profile: extra?.profile };
+}
+
 /** The Forbidden error for a name the principal may not use. */
 export function forbidden(what: string): GatewayError {
   return new GatewayError('Forbidden', `Not allowed: ${what}`, { expose: true, context: { target: what } });

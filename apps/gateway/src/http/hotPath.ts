@@ -15,7 +15,7 @@ import type { McpEndpoint } from '../mcp/mcpEndpoint';
 import { bodyNotJson, bodyTooDeep, bodyTooLarge, nestsTooDeep, unacceptableMedia } from './bodyErrors';
 import type { HeaderCheck } from './dnsRebindingGuard';
 import type { Admission } from './admission';
-import { principalOf } from './authGate';
+import { callerOf } from './authGate';
 
 /** A plain Node request listener. */
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -78,7 +78,7 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotP
       }
       if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
-        if (mcp.answerDirectly(body, res, principalOf(req))) return;
+        if (mcp.answerDirectly(body, res, callerOf(req))) return;
         (req as IncomingMessage & { body?: unknown }).body = body;
         // Admitted already: the Express route must not admit (and charge the rate limit) twice.
         (req as IncomingMessage & { admitted?: boolean }).admitted = true;

@@ -35,6 +35,7 @@ import type { AuditLog } from '../audit';
 import type { Principal } from '@only1mcp/auth';
 import type { ResultCache } from './resultCache';
 import { createToolMethods } from './toolMethods';
+import { ListPages } from './listPages';
 import { LAZY_TOOLS_GUIDE } from '@only1mcp/context';
 import type { GatewayAuthInfo } from '../http/authGate';
 import type { RateLimiter } from '@only1mcp/ratelimit';
@@ -57,10 +58,19 @@ export function decodeCursor(cursor: unknown): number {
   throw new GatewayError('InvalidParams', 'Invalid cursor', { expose: true, context: { cursor } });
 }
 
-function page<T>(items: readonly T[], cursor: unknown, size: number): { items: T[]; nextCursor?: string } {
+/** The reply to a list request: the page of `items` the cursor points at, shared by every client sent it (listPages.ts). */
+function page(
+  pages: ListPages,
+  key: string,
+  items: readonly unknown[],
+  cursor: unknown,
+  size: number,
+): Record<string, unknown> {
   const start = decodeCursor(cursor);
-  const slice = items.slice(start, start + size);
-  return start + size < items.length ? { items: slice, nextCursor: encodeCursor(start + size) } : { items: slice };
+  return pages.get(items, start, size, () => {
+    const slice = items.slice(start, start + size);
+    return start + size < items.length ? { [key]: slice, nextCursor: encodeCursor(start + size) } : { [key]: slice };
+  });
 }
 
 /** Dependencies of {@link createMcpServer}. */
@@ -198,6 +208,7 @@ export function createMethodTable(deps: McpServerDeps): Map<string, MethodHandle
       }
     };
   const tools = createToolMethods(deps);
+  const pages = new ListPages();
   const list =
     (key: 'tools' | 'prompts' | 'resources' | 'resourceTemplates') =>
     (params: Record<string, unknown>, ctx: CallContext) => {
@@ -206,8 +217,7 @@ export function createMethodTable(deps: McpServerDeps): Map<string, MethodHandle
           ? tools.listTools(ctx, params.cursor === undefined)
           : visibleItems<unknown>(registry, key, registry.catalog[key], access, ctx.principal);
       // From the registry: the page size in force, which a reload may have changed.
-      const { items, nextCursor } = page<unknown>(visible, params.cursor, registry.settings.routing.page_size);
-      return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
+      return page(pages, key, visible, params.cursor, registry.settings.routing.page_size);
     };
   const table = new Map<string, MethodHandler>([
     ['tools/list', guard('tools/list', list('tools'))],

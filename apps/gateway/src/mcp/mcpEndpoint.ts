@@ -29,7 +29,7 @@ import {
 import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
 import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
-import { answerDirectly } from './statelessFastPath';
+import { answerDirectly, type DirectCaller } from './statelessFastPath';
 import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 import { clientOfInitialize, reapSessions, type DormantSession, type SleepingCandidate } from './dormantSessions';
 import { sendListChanged } from './listChanged';
@@ -37,8 +37,7 @@ import { SessionEventStore } from './sessionEventStore';
 import { REDIS_START_WAIT_MS } from '../sharedHealth';
 import { relaySession, type SessionRelay } from './sessionRelay';
 import { clientOf, type SessionSummary } from '../sessionSummary';
-import type { Principal } from '@only1mcp/auth';
-import { principalOf } from '../http/authGate';
+import { callerOf, principalOf } from '../http/authGate';
 
 /** A 2025-11-25 session held by this replica. */
 interface Session extends SleepingCandidate {
@@ -56,7 +55,7 @@ interface Session extends SleepingCandidate {
 export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
   /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
-  answerDirectly(body: unknown, res: ServerResponse, principal?: Principal): boolean;
+  answerDirectly(body: unknown, res: ServerResponse, caller?: DirectCaller): boolean;
   /** Resolves once sessions can be shared (Redis answered and the replica listens), or after a bounded wait. */
   readonly ready: Promise<void>;
   /** Open 2025-11-25 sessions. */
@@ -102,8 +101,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     logger: deps.logger,
   });
 
-  const direct = (body: unknown, res: ServerResponse, principal?: Principal): boolean =>
-    answerDirectly(body, res, methodTableOf(deps), principal);
+  const direct = (body: unknown, res: ServerResponse, caller?: DirectCaller): boolean =>
+    answerDirectly(body, res, methodTableOf(deps), caller);
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -361,6 +360,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
             if (session.streams === 0) void deps.sharedSessions?.releaseStream(session.id);
           });
         }
+        // A list is answered here, its reply shared and serialised once (statelessFastPath.ts).
+        if (req.method === 'POST' && direct(req.body, res, { ...callerOf(req), sessionKey: session.id })) return;
         return session.serve(req, res, req.body);
       }
       // An initialize without an id is a notification: it would open a session nobody learns the id of.
@@ -386,7 +387,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       });
       // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
       if (route.kind !== 'legacy') return modernNode(req, res, req.body);
-      if (direct(req.body, res, principalOf(req))) return;
+      if (direct(req.body, res, callerOf(req))) return;
       return stateless(req, res);
     },
     ready: (async () => {
