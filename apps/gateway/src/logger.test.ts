@@ -18,11 +18,27 @@ function recorder(): { out: Writable; writes: string[] } {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A JSON-lines winston logger writing through a BatchedStderrTransport into a recorder. */
+function batchedLogger(level: string): { logger: winston.Logger; writes: string[] } {
+  const { out, writes } = recorder();
+  const logger = winston.createLogger({
+    level,
+    format: winston.format.json(),
+    transports: [new BatchedStderrTransport(out)],
+  });
+  return { logger, writes };
+}
+
+/** The messages of the JSON lines written so far. */
+const messages = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { message: string }).message);
+
 describe('BatchedStderrTransport', () => {
   it('writes the lines of one turn of the event loop in one write, in order', async () => {
-    const { out, writes } = recorder();
-    const transport = new BatchedStderrTransport(out);
-    const logger = winston.createLogger({ level: 'debug', format: winston.format.json(), transports: [transport] });
+    const { logger, writes } = batchedLogger('debug');
     try {
       logger.info('one');
       logger.debug('two');
@@ -30,12 +46,7 @@ describe('BatchedStderrTransport', () => {
       expect(writes).toEqual([]);
       await turn();
       expect(writes).toHaveLength(1);
-      expect(
-        writes[0]!
-          .trimEnd()
-          .split('\n')
-          .map((l) => JSON.parse(l).message),
-      ).toEqual(['one', 'two', 'three']);
+      expect(messages(writes[0]!)).toEqual(['one', 'two', 'three']);
       logger.info('four');
       await turn();
       expect(writes).toHaveLength(2);
@@ -45,19 +56,11 @@ describe('BatchedStderrTransport', () => {
   });
 
   it('writes an error or warning at once, after what waited before it', () => {
-    const { out, writes } = recorder();
-    const transport = new BatchedStderrTransport(out);
-    const logger = winston.createLogger({ level: 'info', format: winston.format.json(), transports: [transport] });
+    const { logger, writes } = batchedLogger('info');
     try {
       logger.info('before');
       logger.error('broken');
-      expect(
-        writes
-          .join('')
-          .trimEnd()
-          .split('\n')
-          .map((l) => JSON.parse(l).message),
-      ).toEqual(['before', 'broken']);
+      expect(messages(writes.join(''))).toEqual(['before', 'broken']);
       logger.warn('careful');
       expect(writes.join('')).toContain('careful');
     } finally {

@@ -25,6 +25,13 @@ afterAll(() => gateway.stop());
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${gateway.url}/mcp`, { method: 'POST', headers: { ...ACCEPT, ...headers }, body: JSON.stringify(body) });
 
+/** Calls the reference server's echo tool in a session. */
+const echo = (id: number, message: string, session: Record<string, string>) =>
+  post(
+    { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'everything__echo', arguments: { message } } },
+    session,
+  );
+
 /** Opens a session the way SDK clients do and returns the headers that address it. */
 async function openSession(): Promise<Record<string, string>> {
   const init = await post({
@@ -82,30 +89,14 @@ describe('2025-11-25 sessions', () => {
     const bad = await post({ jsonrpc: '2.0', id: 8, method: 'tools/list', params: { cursor: 'nope' } }, one);
     expect(await bad.json()).toMatchObject({ id: 8, error: { code: -32602 } });
     // Anything else in a session is still the session's SDK server's (an SSE reply).
-    const call = await post(
-      {
-        jsonrpc: '2.0',
-        id: 9,
-        method: 'tools/call',
-        params: { name: 'everything__echo', arguments: { message: 'hi' } },
-      },
-      one,
-    );
+    const call = await echo(9, 'hi', one);
     expect(call.headers.get('content-type')).toMatch(/text\/event-stream/);
     await call.text();
   });
 
   it('replays what a client missed when it resumes with Last-Event-ID', async () => {
     const session = await openSession();
-    const res = await post(
-      {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'everything__echo', arguments: { message: 'again' } },
-      },
-      session,
-    );
+    const res = await echo(1, 'again', session);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const [priming, reply] = events(await res.text());
     expect(JSON.parse(reply!.data)).toMatchObject({ id: 1, result: { content: [{ text: 'Echo: again' }] } });

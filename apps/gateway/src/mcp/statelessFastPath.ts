@@ -8,7 +8,7 @@
  * same way it always did.
  */
 import type { ServerResponse } from 'node:http';
-import { JSONRPC_VERSION, toJsonRpcError, type RequestId } from '@only1mcp/mcp-types';
+import { JSONRPC_VERSION, LIST_METHODS, toJsonRpcError, type RequestId } from '@only1mcp/mcp-types';
 import type { Principal } from '@only1mcp/auth';
 import type { MethodHandler } from './createMcpServer';
 import { forwardParams } from './forwardParams';
@@ -38,12 +38,7 @@ export interface DirectCaller {
  * and whose replies are shared and serialised once (listPages.ts). A 1,000-tool list went from
  * ~9 ms of serialising per request to none.
  */
-export const SESSION_DIRECT_METHODS: ReadonlySet<string> = new Set([
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-]);
+export const SESSION_DIRECT_METHODS: ReadonlySet<string> = new Set(Object.keys(LIST_METHODS));
 
 /** The request, when `body` is one well-formed JSON-RPC request for a method in `table` (and in `only`, if given). */
 function directRequest(
@@ -78,30 +73,22 @@ export function answerDirectly(
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const send = (text: string) => {
+  /** Writes the reply from its parts, in order (a shared list page's bytes as they are). */
+  const send = (...parts: (string | Buffer)[]) => {
     if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': length });
+    const last = parts.pop()!;
+    for (const part of parts) res.write(part);
+    res.end(last);
   };
-  // `{"jsonrpc":"2.0","id":…,"result":…}`, as JSON.stringify would write it; a shared list page's
-  // bytes are written as they are, between the head and the closing brace.
+  // `{"jsonrpc":"2.0","id":…,"result":…}`, as JSON.stringify would write it.
   const head = `{"jsonrpc":"${JSONRPC_VERSION}","id":${JSON.stringify(request.id)},`;
-  const sendPage = (page: Buffer) => {
-    if (res.destroyed) return;
-    const open = `${head}"result":`;
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(open) + page.length + 1,
-    });
-    res.write(open);
-    res.write(page);
-    res.end('}');
-  };
   const { principal, sessionKey, profile } = caller;
   request.handler(request.params, { signal: controller.signal, principal, sessionKey, profile }).then(
     (result) => {
       const page = sharedPageJson(result);
-      if (page) sendPage(page);
+      if (page) send(`${head}"result":`, page, '}');
       else send(`${head}"result":${JSON.stringify(result)}}`);
     },
     (err: unknown) => send(`${head}"error":${JSON.stringify(toJsonRpcError(err))}}`),
