@@ -5,7 +5,7 @@
  */
 import type * as IoRedis from 'ioredis';
 import type { Redis, RedisOptions } from 'ioredis';
-import { errorMessage, type Logger } from './logger';
+import { errorMessage, type Logger } from '@only1mcp/logger';
 
 /** Tuning for {@link createRedisClient}; the defaults suit the request path. */
 export interface RedisClientOptions {

@@ -6,7 +6,7 @@
 import { systemClock, type Clock } from './clock';
 import type { HealthRecord } from './healthRecord';
 import type { HealthStore } from './healthStore';
-import { errorMessage, silentLogger, type Logger } from './logger';
+import { errorMessage, silentLogger, type Logger } from '@only1mcp/logger';
 import { initialTargetHealth, nextTargetHealth, type ProbeResult, type TargetHealth } from './targetHealth';
 
 /** One backend replica to probe. */

@@ -1,7 +1,7 @@
 /** The single-gateway HealthStore: a map, with the same change-announcement rule as Redis. */
 import type { HealthRecord } from './healthRecord';
 import type { HealthListener, HealthStore } from './healthStore';
-import { errorMessage, silentLogger, type Logger } from './logger';
+import { errorMessage, silentLogger, type Logger } from '@only1mcp/logger';
 
 /** Keeps records in process memory; nothing expires (readers judge staleness with `isStale`). */
 export class InMemoryHealthStore implements HealthStore {

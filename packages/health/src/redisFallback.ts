@@ -8,7 +8,7 @@
  * line when Redis answers again.
  */
 import type { RedisClient } from './createRedisClient';
-import { errorMessage, type Logger } from './logger';
+import { errorMessage, type Logger } from '@only1mcp/logger';
 import { systemClock, type Clock } from './clock';
 
 /** What a {@link RedisFallback} says, and where. */

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { subscribeChannel, type ChannelSubscriber, type RedisClient } from './createRedisClient';
 import { parseHealthRecord, type HealthRecord } from './healthRecord';
 import type { HealthListener, HealthStore } from './healthStore';
-import { errorMessage, silentLogger, type Logger } from './logger';
+import { errorMessage, silentLogger, type Logger } from '@only1mcp/logger';
 import { createRedisKeys, type RedisKeys } from './redisKeys';
 
 /** Options for {@link RedisHealthStore}. */

@@ -5,7 +5,7 @@
  */
 import type { RedisClient } from './createRedisClient';
 import { systemClock, type Clock } from './clock';
-import { errorMessage, silentLogger, type Logger } from './logger';
+import { errorMessage, silentLogger, type Logger } from '@only1mcp/logger';
 import { createRedisKeys, type RedisKeys } from './redisKeys';
 
 // Extend or delete only while the value is still ours: a lapsed holder must never touch the lease

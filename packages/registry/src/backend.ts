@@ -16,7 +16,7 @@ import {
 } from './backendConnection';
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
 import { SessionConnections, type CallingSession } from './sessionConnections';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 import type { StartGate } from './startGate';
 
 /** Methods that may be sent again on another replica after a failure. */

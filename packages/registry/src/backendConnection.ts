@@ -7,7 +7,7 @@ import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotoc
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { ServerConfig } from '@only1mcp/config';
 import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 import { SdkConnection } from './sdkConnection';
 
 /** Options for one request to a backend. */

@@ -1,5 +1,5 @@
 import { buildCatalog, publicName, templatePattern, type CatalogSource } from './catalog';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from '@only1mcp/logger';
 
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({
   name,

@@ -9,7 +9,7 @@
  * Two backends listing the same resource URI: likewise, the first one in the configuration owns it.
  */
 import { NAME_RULES, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@only1mcp/mcp-types';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 
 /** What one backend lists, exactly as it listed it. */
 export interface BackendLists {

@@ -6,7 +6,7 @@ import type { Config, ServerConfig } from '@only1mcp/config';
 import { GatewayError, LIST_METHODS, type ListMethod, type ServerCapabilities } from '@only1mcp/mcp-types';
 import { Backend, type ActiveHealth, type BackendCallOptions, type PoolStatus, type ReplicaStatus } from './backend';
 import { buildCatalog, type BackendLists, type Catalog } from './catalog';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 import { StartGate } from './startGate';
 
 /** Options for {@link Registry}. */

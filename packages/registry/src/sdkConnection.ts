@@ -16,7 +16,7 @@ import {
 import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
 import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 import { GATEWAY_IMPLEMENTATION } from './implementation';
 
 /**

@@ -14,7 +14,7 @@ import {
   type BackendRequestOptions,
   type SessionClient,
 } from './backendConnection';
-import type { Logger } from './logger';
+import type { Logger } from '@only1mcp/logger';
 
 /** A client session as a backend call sees it. */
 export interface CallingSession {

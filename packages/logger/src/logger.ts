@@ -1,4 +1,8 @@
-/** The logging seam every package writes through; the gateway supplies the implementation. */
+/**
+ * The logging seam every package writes through. It is structural (winston's shape), so the
+ * gateway passes one winston logger to all of them and tests pass {@link silentLogger} or a
+ * recorder, and no library package depends on winston.
+ */
 
 /** Structured fields attached to a log line. */
 export type LogFields = Record<string, unknown>;
@@ -13,3 +17,8 @@ export interface Logger {
 
 /** A logger that drops everything (tests and library defaults). */
 export const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
+
+/** The message of an unknown thrown value, for log fields and health records. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
