@@ -3,13 +3,17 @@
  * machine, in one run: over Streamable HTTP (plain POST, 2025-11-25 session) and legacy SSE, to a
  * stdio and to a Streamable HTTP backend, each backend also measured alone.
  *
- *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--concurrency 1,16,64]
+ *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
  *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
  * backend; each cell's load generator runs in a child process too (`--in-process` to compare).
+ * Before a mode's first cell, its target is primed for `--prime` (16 clients, not measured): a
+ * gateway fresh from start-up runs its code unoptimised for its first few thousand requests, and a
+ * 1-client cell measured right away would time V8's compiler (its p50 fell from 1.25 to 0.69 ms
+ * over four 4-second runs against one gateway), not the gateway a client meets after a minute.
  * `--profile DIR` runs the gateways under `--cpu-prof` (profiles land in DIR when they stop);
  * `--gateway` drives an already running gateway instead of the stdio-backend one.
  */
@@ -29,6 +33,7 @@ import type { TargetSpec } from './targets';
 interface Options {
   durationMs: number;
   warmupMs: number;
+  primeMs: number;
   concurrency: number[];
   modes: ModeKey[];
   inProcess: boolean;
@@ -38,12 +43,16 @@ interface Options {
 
 const ALL_MODES = Object.keys(MODES).join(',');
 
+/** Clients of the unmeasured run that primes each mode's target (`--prime`). */
+const PRIME_CONCURRENCY = 16;
+
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
       duration: { type: 'string', default: '5s' },
       warmup: { type: 'string', default: '1s' },
+      prime: { type: 'string', default: '5s' },
       concurrency: { type: 'string', default: '1,16,64' },
       modes: { type: 'string', default: ALL_MODES },
       'in-process': { type: 'boolean', default: false },
@@ -53,8 +62,9 @@ function parseOptions(argv: string[]): Options {
   });
   const durationMs = parseDuration(values.duration);
   const warmupMs = parseDuration(values.warmup);
-  if (!durationMs || warmupMs === undefined)
-    throw new Error('--duration and --warmup take durations such as 5s or 500ms');
+  const primeMs = parseDuration(values.prime);
+  if (!durationMs || warmupMs === undefined || primeMs === undefined)
+    throw new Error('--duration, --warmup and --prime take durations such as 5s or 500ms');
   const concurrency = values.concurrency.split(',').map(Number);
   if (concurrency.some((n) => !Number.isInteger(n) || n < 1 || n > 1024))
     throw new Error('--concurrency takes integers 1..1024, e.g. 1,16,64');
@@ -65,6 +75,7 @@ function parseOptions(argv: string[]): Options {
   return {
     durationMs,
     warmupMs,
+    primeMs,
     concurrency,
     modes,
     inProcess: values['in-process'],
@@ -179,13 +190,16 @@ async function main(): Promise<void> {
   try {
     console.log(`machine: ${machine()}`);
     console.log(
-      `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell\n`,
+      `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell; each mode primed for ${options.primeMs} ms at ${PRIME_CONCURRENCY} clients first\n`,
     );
     const rows: Row[] = [];
     for (const mode of options.modes) {
       const cell = await cellOf(mode, servers, options);
       // With the load generator in this process, this process's CPU time is no longer the server's alone.
       const server = options.inProcess && cell.server === 'self' ? undefined : cell.server;
+      const run = (job: LoadJob) => (options.inProcess ? runJob(job) : runInWorker(job));
+      if (options.primeMs > 0)
+        await run({ target: cell.target, concurrency: PRIME_CONCURRENCY, durationMs: options.primeMs, warmupMs: 0 });
       for (const concurrency of options.concurrency) {
         const job: LoadJob = {
           target: cell.target,
@@ -195,7 +209,7 @@ async function main(): Promise<void> {
         };
         const serverBefore = server === undefined ? 0 : cpuNow(server);
         const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
-        const result = options.inProcess ? await runJob(job) : await runInWorker(job);
+        const result = await run(job);
         // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
         const perRequest = (measured: 'self' | number | undefined, before: number) =>
           measured === undefined || result.completed === 0 ? undefined : (cpuNow(measured) - before) / result.completed;
