@@ -123,6 +123,36 @@ describe('loadConfig: syntax errors carry line and column', () => {
     });
   });
 
+  it('JSON duplicate keys, each with its key path (JSON.parse alone would keep the last)', () => {
+    const text = [
+      '{',
+      '  "server": {"port": 1, "port": 2},',
+      '  "servers": [{"id": "a", "transport": "stdio", "id": "b"}]',
+      '}',
+    ];
+    expect(problems(text.join('\n'), 'c.json')).toEqual([
+      expect.objectContaining({
+        path: 'server.port',
+        line: 2,
+        column: 25,
+        message: expect.stringMatching(/written twice/),
+      }),
+      expect.objectContaining({ path: 'servers[0].id', line: 3, message: expect.stringMatching(/written twice/) }),
+    ]);
+  });
+
+  it('JSON keys that look alike are not duplicates (a key inside a string, spacing, escapes)', () => {
+    const server = { id: 'a', transport: 'stdio', command: 'x', args: ['"id": "b"', '\\"id\\":'] };
+    const text = JSON.stringify({ servers: [server] }, null, 2).replace('"id":', '"id"  \n  :');
+    const dir = tempDir({ 'c.json': text });
+    expect(loadConfig({ path: join(dir, 'c.json'), env: noEnv }).config.servers[0]).toMatchObject({
+      args: server.args,
+    });
+    expect(problems('{"servers": [], "serv\\u0065rs": 1}', 'c.json')).toEqual([
+      expect.objectContaining({ path: 'servers', message: expect.stringMatching(/written twice/) }),
+    ]);
+  });
+
   it('JSON', () => {
     expect(problems('{\n  "server": {"port": 1,}\n}', 'c.json')[0]).toMatchObject({
       line: 2,
