@@ -11,6 +11,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigSchema } from '@only1mcp/config';
+import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
@@ -124,6 +125,56 @@ describe('cancellation', () => {
       expect(status.replicas[0]!.breaker).toBe('closed');
     } finally {
       await client.close();
+    }
+  });
+});
+
+/** A stateless POST (no session, no protocol header: the gateway's fast path) on `agent`; resolves with the parsed reply. */
+function statelessPost(agent: Agent, body: unknown, sent?: (req: ClientRequest) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${gateway.url}/mcp`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+    sent?.(req);
+  });
+}
+
+describe('cancellation of a stateless call', () => {
+  it('reaches the backend when the client hangs up, after many calls on the same keep-alive connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const call = (name: string, id: number) =>
+        ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } }) as const;
+      const counted = async (id: number) => {
+        const reply = (await statelessPost(agent, call('fixture__cancellations', id))) as {
+          result: { content: { text: string }[] };
+        };
+        return (JSON.parse(reply.result.content[0]!.text) as { cancelled: number }).cancelled;
+      };
+      // Many calls on one connection first: they share its hang-up signal, which must still work after them.
+      let before = 0;
+      for (let id = 1; id <= 15; id++) before = await counted(id);
+      let sockets = 0;
+      const hung = statelessPost(agent, call('fixture__hang', 99), (req) =>
+        req.on('socket', () => {
+          sockets += 1;
+          setTimeout(() => req.destroy(), 300);
+        }),
+      );
+      await expect(hung).rejects.toThrow();
+      expect(sockets).toBe(1);
+      await waitFor('the backend to see the cancellation', async () => (await counted(100)) > before);
+    } finally {
+      agent.destroy();
     }
   });
 });
