@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { BatchedStderrTransport, createLogger } from './logger';
+import { BatchedStderrTransport, createLogger, LOG_FLUSH_CHARS, LOG_FLUSH_INTERVAL_MS } from './logger';
 
 /** A stream that records each write it is given. */
 function recorder(): { out: Writable; writes: string[] } {
@@ -16,7 +16,8 @@ function recorder(): { out: Writable; writes: string[] } {
   return { out, writes };
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Longer than a line may wait. */
+const interval = () => new Promise((resolve) => setTimeout(resolve, LOG_FLUSH_INTERVAL_MS * 3));
 
 /** A JSON-lines winston logger writing through a BatchedStderrTransport into a recorder. */
 function batchedLogger(level: string): { logger: winston.Logger; writes: string[] } {
@@ -37,19 +38,32 @@ const messages = (text: string) =>
     .map((line) => (JSON.parse(line) as { message: string }).message);
 
 describe('BatchedStderrTransport', () => {
-  it('writes the lines of one turn of the event loop in one write, in order', async () => {
+  it('writes the lines of one interval in one write, in order', async () => {
     const { logger, writes } = batchedLogger('debug');
     try {
       logger.info('one');
       logger.debug('two');
+      await new Promise((resolve) => setImmediate(resolve));
       logger.info('three');
       expect(writes).toEqual([]);
-      await turn();
+      await interval();
       expect(writes).toHaveLength(1);
       expect(messages(writes[0]!)).toEqual(['one', 'two', 'three']);
       logger.info('four');
-      await turn();
+      await interval();
       expect(writes).toHaveLength(2);
+    } finally {
+      logger.close();
+    }
+  });
+
+  it('writes at once when the waiting lines grow large', () => {
+    const { logger, writes } = batchedLogger('info');
+    try {
+      const text = 'x'.repeat(1024);
+      for (let i = 0; i * text.length < LOG_FLUSH_CHARS; i++) logger.info(text);
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.length).toBeGreaterThanOrEqual(LOG_FLUSH_CHARS);
     } finally {
       logger.close();
     }

@@ -40,17 +40,24 @@ const scrubFormat = winston.format((info, options: unknown) => {
 const MESSAGE = Symbol.for('message');
 /** Lines written at once, with what was waiting before them: a crash right after must not lose them. */
 const URGENT_LEVELS = new Set(['error', 'warn']);
+/** How long an info or debug line may wait for others to share its write. */
+export const LOG_FLUSH_INTERVAL_MS = 10;
+/** Waiting lines of at least this many characters are written at once, whatever the interval. */
+export const LOG_FLUSH_CHARS = 64 * 1024;
 
 /**
- * Writes log lines to stderr once per turn of the event loop instead of once per line: a write to
- * a pipe or file is a synchronous system call, and with one `request` line per call it was the
- * largest cost of the hot path after the backend itself (docs/BENCHMARKS.md). Lines keep their
- * order; errors and warnings go out at once (with what waited before them), and whatever waits
- * when the process exits is written then.
+ * Writes log lines to stderr in batches instead of once per line: a write to a pipe or file is a
+ * synchronous system call (and wakes whatever reads the pipe), and with one `request` line per
+ * call it was the largest cost of the hot path after the backend itself (docs/BENCHMARKS.md).
+ * Info and debug lines wait up to {@link LOG_FLUSH_INTERVAL_MS} (or until {@link LOG_FLUSH_CHARS}
+ * wait); errors and warnings go out at once, with what waited before them, so order is kept; and
+ * whatever waits when the process exits is written then. What a SIGKILL can lose is the last
+ * interval's info lines.
  */
 export class BatchedStderrTransport extends TransportStream {
   private pending: string[] = [];
-  private scheduled = false;
+  private chars = 0;
+  private timer: NodeJS.Timeout | undefined;
   private readonly flushNow = () => this.flush();
 
   constructor(private readonly out: NodeJS.WritableStream = process.stderr) {
@@ -60,21 +67,25 @@ export class BatchedStderrTransport extends TransportStream {
   }
 
   override log(info: winston.Logform.TransformableInfo, next: () => void): void {
-    this.pending.push(`${String((info as Record<symbol, unknown>)[MESSAGE])}\n`);
-    if (URGENT_LEVELS.has(String(info.level))) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
+    const line = `${String((info as Record<symbol, unknown>)[MESSAGE])}\n`;
+    this.pending.push(line);
+    this.chars += line.length;
+    if (URGENT_LEVELS.has(String(info.level)) || this.chars >= LOG_FLUSH_CHARS) this.flush();
+    else if (!this.timer) {
+      // Unref'd: a process with nothing else to do exits, and the 'exit' listener writes the rest.
+      this.timer = setTimeout(this.flushNow, LOG_FLUSH_INTERVAL_MS).unref();
     }
     next();
   }
 
   /** Writes every waiting line in one write. */
   flush(): void {
-    this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.pending.length === 0) return;
     const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
     this.pending = [];
+    this.chars = 0;
     this.out.write(text);
   }
 
