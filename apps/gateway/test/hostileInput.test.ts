@@ -97,6 +97,39 @@ describe('hostile input', () => {
     expect(body.error.message).toMatch(/^Invalid params for initialize/);
   });
 
+  it.each([
+    ['tools/call', { name: 'fx__echo', arguments: [[1]] }, /params\.arguments: .*expected record/],
+    ['tools/call', { arguments: {} }, /params\.name: /],
+    ['resources/read', {}, /params\.uri: /],
+    ['tools/list', { cursor: 3 }, /params\.cursor: /],
+  ])(
+    'answers %s with params of the wrong shape with -32602, with and without a session',
+    async (method, params, words) => {
+      const message = { jsonrpc: '2.0', id: 3, method, params };
+      const json = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      const init = await post(json, {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      });
+      await init.text();
+      const session = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+      for (const headers of [json, { ...json, ...session }]) {
+        // Plain JSON when the gateway answers it itself, an event stream when the session's SDK server does.
+        const text = await (await post(headers, message)).text();
+        const data = [...text.matchAll(/^data: (.+)$/gm)].map((m) => m[1]!);
+        const body = JSON.parse(data.at(-1) ?? text) as {
+          id: number;
+          error: { code: number; message: string };
+        };
+        expect(body).toMatchObject({ id: 3, error: { code: -32602 } });
+        expect(body.error.message).toMatch(new RegExp(`^Invalid params for ${method}: `));
+        expect(body.error.message).toMatch(words);
+      }
+    },
+  );
+
   it('refuses prompt arguments that are not strings with -32602 before they reach a backend', async () => {
     const res = await post(
       { 'content-type': 'application/json' },

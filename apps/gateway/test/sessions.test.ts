@@ -32,13 +32,25 @@ const echo = (id: number, message: string, session: Record<string, string>) =>
     session,
   );
 
-/** Opens a session the way SDK clients do and returns the headers that address it. */
-async function openSession(): Promise<Record<string, string>> {
+/** The echo call with a progress token: only an event stream can carry progress, so the session's SDK server answers it. */
+const echoWithProgress = (id: number, message: string, session: Record<string, string>) =>
+  post(
+    {
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'everything__echo', arguments: { message }, _meta: { progressToken: `p${id}` } },
+    },
+    session,
+  );
+
+/** Opens a session the way SDK clients do (declaring `capabilities`) and returns the headers that address it. */
+async function openSession(capabilities: Record<string, unknown> = {}): Promise<Record<string, string>> {
   const init = await post({
     jsonrpc: '2.0',
     id: 0,
     method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    params: { protocolVersion: '2025-11-25', capabilities, clientInfo: { name: 'raw', version: '1' } },
   });
   await init.text();
   const headers = { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
@@ -69,7 +81,7 @@ async function readUntil(res: Response, controller: AbortController, done: (text
 }
 
 describe('2025-11-25 sessions', () => {
-  it('answers a session’s lists as plain JSON, the same reply for every session, and its calls as before', async () => {
+  it('answers a session’s lists as plain JSON, the same reply for every session', async () => {
     const [one, two] = [await openSession(), await openSession()];
     const list = (session: Record<string, string>) =>
       post({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} }, session);
@@ -88,15 +100,70 @@ describe('2025-11-25 sessions', () => {
     expect(await named.json()).toMatchObject({ id: 'x"1', result: { prompts: expect.any(Array) } });
     const bad = await post({ jsonrpc: '2.0', id: 8, method: 'tools/list', params: { cursor: 'nope' } }, one);
     expect(await bad.json()).toMatchObject({ id: 8, error: { code: -32602 } });
-    // Anything else in a session is still the session's SDK server's (an SSE reply).
-    const call = await echo(9, 'hi', one);
+  });
+
+  it('answers a session’s plain calls as plain JSON, and a call that wants progress on an event stream', async () => {
+    const session = await openSession();
+    const call = await echo(9, 'hi', session);
+    expect(call.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await call.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 9,
+      result: { content: [{ type: 'text', text: 'Echo: hi' }] },
+    });
+    // An unknown tool is the same error as on the session's SDK server.
+    const unknown = await post(
+      { jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'nope', arguments: {} } },
+      session,
+    );
+    expect(await unknown.json()).toMatchObject({ id: 10, error: { code: -32602 } });
+    const progress = await echoWithProgress(11, 'slow', session);
+    expect(progress.headers.get('content-type')).toMatch(/text\/event-stream/);
+    expect(JSON.parse(events(await progress.text()).at(-1)!.data)).toMatchObject({
+      id: 11,
+      result: { content: [{ text: 'Echo: slow' }] },
+    });
+  });
+
+  it('leaves the calls of a client that may be asked for input (sampling, elicitation, roots) to the SDK server', async () => {
+    const session = await openSession({ elicitation: {} });
+    const call = await echo(12, 'asked', session);
     expect(call.headers.get('content-type')).toMatch(/text\/event-stream/);
     await call.text();
   });
 
+  it('cancels a call answered as JSON when the client sends notifications/cancelled; its request ends with 202', async () => {
+    const session = await openSession();
+    const long = post(
+      {
+        jsonrpc: '2.0',
+        id: 13,
+        method: 'tools/call',
+        params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 10, steps: 2 } },
+      },
+      session,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const cancel = await post(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 13, reason: 'gave up' } },
+      session,
+    );
+    expect(cancel.status).toBe(202);
+    const ended = await long;
+    expect(ended.status).toBe(202);
+    expect(await ended.text()).toBe('');
+    // The session goes on; a cancellation of nothing known is the SDK server's (accepted, ignored).
+    expect((await echo(14, 'after', session)).status).toBe(200);
+    const stray = await post(
+      { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 999 } },
+      session,
+    );
+    expect(stray.status).toBe(202);
+  }, 20_000);
+
   it('replays what a client missed when it resumes with Last-Event-ID', async () => {
     const session = await openSession();
-    const res = await echo(1, 'again', session);
+    const res = await echoWithProgress(1, 'again', session);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const [priming, reply] = events(await res.text());
     expect(JSON.parse(reply!.data)).toMatchObject({ id: 1, result: { content: [{ text: 'Echo: again' }] } });

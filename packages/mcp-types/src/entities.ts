@@ -6,6 +6,7 @@ import {
   CallToolRequestParamsSchema,
   CallToolResultSchema,
   ClientCapabilitiesSchema,
+  CompleteRequestParamsSchema,
   CompleteResultSchema,
   DiscoverResultSchema,
   GetPromptRequestParamsSchema,
@@ -17,6 +18,7 @@ import {
   ListResourceTemplatesResultSchema,
   ListResourcesResultSchema,
   ListToolsResultSchema,
+  PaginatedRequestParamsSchema,
   PromptArgumentSchema,
   PromptSchema,
   ReadResourceRequestParamsSchema,
@@ -24,7 +26,9 @@ import {
   ResourceSchema,
   ResourceTemplateSchema,
   ServerCapabilitiesSchema,
+  SubscribeRequestParamsSchema,
   ToolSchema,
+  UnsubscribeRequestParamsSchema,
 } from '@modelcontextprotocol/core';
 import type { z } from 'zod';
 
@@ -108,6 +112,24 @@ export const LIST_METHODS = {
 
 /** A list method the gateway aggregates. */
 export type ListMethod = keyof typeof LIST_METHODS;
+
+/**
+ * The params schema of each request the gateway routes (the SDK's, as its Server validates them):
+ * a request answered without the SDK server is checked against the same, so a client's malformed
+ * params are its fault (-32602) on every path, never a backend's or the gateway's.
+ */
+export const ROUTED_REQUEST_PARAMS = {
+  'tools/list': PaginatedRequestParamsSchema,
+  'prompts/list': PaginatedRequestParamsSchema,
+  'resources/list': PaginatedRequestParamsSchema,
+  'resources/templates/list': PaginatedRequestParamsSchema,
+  'tools/call': CallToolRequestParamsSchema,
+  'prompts/get': GetPromptRequestParamsSchema,
+  'resources/read': ReadResourceRequestParamsSchema,
+  'resources/subscribe': SubscribeRequestParamsSchema,
+  'resources/unsubscribe': UnsubscribeRequestParamsSchema,
+  'completion/complete': CompleteRequestParamsSchema,
+} as const;
 
 /**
  * Limits on tool and prompt names (SEP-986): 1 to 128 characters from A-Z a-z 0-9 _ - . /

@@ -68,6 +68,7 @@ export {
   ReadResourceResultSchema,
   ResourceSchema,
   ResourceTemplateSchema,
+  ROUTED_REQUEST_PARAMS,
   ServerCapabilitiesSchema,
   ToolSchema,
 } from './entities';

@@ -1,7 +1,8 @@
 /**
  * The `/mcp` hot path, in front of Express: a POST without session or protocol-version header
- * (stateless, as older clients and curl send it) is read, parsed and — when it is one request for
- * a method the gateway routes — answered straight from the method table. Express's routing and
+ * (stateless, as older clients and curl send it), or of a 2025-11-25 session held here awake, is
+ * read, parsed and — when it is one request the gateway may answer itself (statelessFastPath.ts,
+ * sessionCalls.ts) — answered straight from the method table. Express's routing and
  * body parsing cost about as much CPU per request as the rest of the gateway together
  * (docs/BENCHMARKS.md), so the commonest request skips them. Everything else goes to the Express
  * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
@@ -40,11 +41,12 @@ function reply(res: ServerResponse, { status, body }: { status: number; body: un
 export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotPathDeps, fallback: Listener): Listener {
   return (req, res) => {
     const headers = req.headers;
+    const session = headers[MCP_HEADERS.sessionId];
     if (
       req.method !== 'POST' ||
       req.url !== '/mcp' ||
-      headers[MCP_HEADERS.sessionId] !== undefined ||
-      headers[MCP_HEADERS.protocolVersion] !== undefined ||
+      // A session's POST comes here only while the session is held here awake; waking or adopting one is the app's.
+      (session === undefined ? headers[MCP_HEADERS.protocolVersion] !== undefined : !mcp.holdsSession(session)) ||
       drain.isDraining ||
       !check(headers).ok
     ) {
@@ -78,7 +80,8 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotP
       }
       if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
-        if (mcp.answerDirectly(body, res, callerOf(req))) return;
+        if (session === undefined ? mcp.answerDirectly(body, res, callerOf(req)) : mcp.answerInSession(req, res, body))
+          return;
         (req as IncomingMessage & { body?: unknown }).body = body;
         // Admitted already: the Express route must not admit (and charge the rate limit) twice.
         (req as IncomingMessage & { admitted?: boolean }).admitted = true;

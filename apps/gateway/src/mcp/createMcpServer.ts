@@ -29,6 +29,8 @@ import {
   type Registry,
 } from '@only1mcp/registry';
 import { createSessionLink, logLevelAllows } from './sessionLink';
+import { answersInput } from './sessionCalls';
+import { invalidParams, type SchemaIssue } from './invalidParams';
 import { forwardParams } from './forwardParams';
 import { checkAccess, targetOf, visibleItems, type AccessControl } from './accessControl';
 import type { AuditLog } from '../audit';
@@ -278,11 +280,6 @@ const AUDITED_METHODS: ReadonlySet<string> = new Set(['tools/call', 'resources/r
 /** The methods whose handlers may answer `input_required` (the protocol allows no others). */
 const INPUT_METHODS: ReadonlySet<string> = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-/** True when the client can answer at least one kind of backend request. */
-function answersInput(capabilities: ClientCapabilities | undefined): boolean {
-  return Boolean(capabilities?.sampling || capabilities?.elicitation || capabilities?.roots);
-}
-
 /**
  * The SDK Server, with one correction: params its request schemas refuse (an unknown log level,
  * `resources/read` without a `uri`, `initialize` without params) are the client's fault, but the
@@ -300,23 +297,25 @@ class GatewayServer extends Server {
         return await wrapped(request, ctx);
       } catch (err) {
         if (!(err instanceof ProtocolError) && err instanceof Error && err.message.trimStart().startsWith('['))
-          throw new ProtocolError(
-            ErrorCode.InvalidParams,
-            `Invalid params for ${method}: ${schemaIssues(err.message)}`,
-          );
+          throw invalidParams(method, schemaIssues(err.message));
+        // The SDK's own -32602 for a request its schema refuses carries zod's raw issue list: reworded alike.
+        const raw =
+          err instanceof ProtocolError &&
+          err.code === ErrorCode.InvalidParams &&
+          /^Invalid \S+ request: (\[[\s\S]*\])$/.exec(err.message);
+        if (raw) throw invalidParams(method, schemaIssues(raw[1]!));
         throw err;
       }
     };
   }
 }
 
-/** zod's issue list (JSON) as one readable line: `path: message; …`. */
-function schemaIssues(text: string): string {
+/** zod's issue list, from the JSON of the SDK's error message (none when it is not that). */
+function schemaIssues(text: string): SchemaIssue[] {
   try {
-    const issues = JSON.parse(text) as { path?: unknown[]; message?: string }[];
-    return issues.map((i) => `${(i.path ?? []).join('.') || '(params)'}: ${i.message ?? 'invalid'}`).join('; ');
+    return JSON.parse(text) as SchemaIssue[];
   } catch {
-    return 'they do not match the method';
+    return [];
   }
 }
 

@@ -14,6 +14,7 @@ import {
   classifyInboundRequest,
   createMcpHandler,
   isInitializeRequest,
+  type ClientCapabilities,
   type McpHttpHandler,
   type Server,
   WebStandardStreamableHTTPServerTransport,
@@ -30,6 +31,7 @@ import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
 import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
 import { answerDirectly, type DirectCaller } from './statelessFastPath';
+import { answerInSession, answersInput, type DirectSession } from './sessionCalls';
 import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 import { clientOfInitialize, reapSessions, type DormantSession, type SleepingCandidate } from './dormantSessions';
 import { sendListChanged } from './listChanged';
@@ -40,7 +42,7 @@ import { clientOf, type SessionSummary } from '../sessionSummary';
 import { callerOf, principalOf } from '../http/authGate';
 
 /** A 2025-11-25 session held by this replica. */
-interface Session extends SleepingCandidate {
+interface Session extends SleepingCandidate, DirectSession {
   transport: WebStandardStreamableHTTPServerTransport;
   /** Serves a client's HTTP request with the transport (the SDK's Node adapter). */
   serve: NodeTransportHandler;
@@ -56,6 +58,13 @@ export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
   /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
   answerDirectly(body: unknown, res: ServerResponse, caller?: DirectCaller): boolean;
+  /**
+   * Answers a POST of a session held here, awake, when it qualifies (see sessionCalls); false,
+   * nothing written, otherwise (and for a session id it does not hold awake: `handle` answers those).
+   */
+  answerInSession(req: IncomingMessage, res: ServerResponse, body: unknown): boolean;
+  /** True while the session with this id is held here awake (the hot path takes its POSTs). */
+  holdsSession(id: unknown): boolean;
   /** Resolves once sessions can be shared (Redis answered and the replica listens), or after a bounded wait. */
   readonly ready: Promise<void>;
   /** Open 2025-11-25 sessions. */
@@ -103,6 +112,23 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   const direct = (body: unknown, res: ServerResponse, caller?: DirectCaller): boolean =>
     answerDirectly(body, res, methodTableOf(deps), caller);
+
+  /** A request of `session` being answered: the session is not idle until its response is done. */
+  function enter(session: Session, res: ServerResponse): void {
+    deps.sharedSessions?.touch(session.id);
+    session.lastSeen = Date.now();
+    session.active += 1;
+    res.once('close', () => {
+      session.active -= 1;
+      session.lastSeen = Date.now();
+    });
+  }
+
+  /** Answers a session's POST here when it qualifies: lists, plain calls, their cancellation (sessionCalls.ts). */
+  const inSession = (session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): boolean =>
+    answerInSession(body, res, { table: methodTableOf(deps), registry: deps.registry }, session, callerOf(req), () =>
+      enter(session, res),
+    );
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -193,6 +219,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       initialize: JSON.stringify(initialize),
       adopted: id !== undefined,
       clientId,
+      answersInput: answersInput(
+        (initialize as { params?: { capabilities?: ClientCapabilities } } | undefined)?.params?.capabilities,
+      ),
+      calls: new Map(),
       protocolVersion: typeof version === 'string' && protocolGeneration(version) !== undefined ? version : undefined,
     };
     await server.connect(transport);
@@ -344,13 +374,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         if (known && known.clientId !== clientId) return notFound(res);
         const session = sessions.get(sessionId) ?? (await restore(sessionId));
         if (!session || session.clientId !== clientId) return notFound(res);
-        deps.sharedSessions?.touch(sessionId);
-        session.lastSeen = Date.now();
-        session.active += 1;
-        res.once('close', () => {
-          session.active -= 1;
-          session.lastSeen = Date.now();
-        });
+        if (req.method === 'POST' && inSession(session, req, res, req.body)) return;
+        enter(session, res);
         if (req.method === 'GET') {
           session.streams += 1;
           if (session.streams === 1) holdStream(session);
@@ -360,8 +385,6 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
             if (session.streams === 0) void deps.sharedSessions?.releaseStream(session.id);
           });
         }
-        // A list is answered here, its reply shared and serialised once (statelessFastPath.ts).
-        if (req.method === 'POST' && direct(req.body, res, { ...callerOf(req), sessionKey: session.id })) return;
         return session.serve(req, res, req.body);
       }
       // An initialize without an id is a notification: it would open a session nobody learns the id of.
@@ -395,6 +418,16 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       await listening;
     })(),
     answerDirectly: direct,
+    holdsSession: (id) => typeof id === 'string' && sessions.has(id),
+    answerInSession(req, res, body) {
+      const id = req.headers[MCP_HEADERS.sessionId];
+      const version = req.headers[MCP_HEADERS.protocolVersion];
+      if (typeof id !== 'string' || (typeof version === 'string' && protocolGeneration(version) === undefined))
+        return false;
+      const session = sessions.get(id);
+      if (!session || session.clientId !== principalOf(req)?.clientId) return false;
+      return inSession(session, req, res, body);
+    },
     notifyResourceUpdated(uri) {
       modern.notify.resourceUpdated(uri);
     },

@@ -11,14 +11,21 @@ import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { JSONRPC_VERSION, LIST_METHODS, toJsonRpcError, type RequestId } from '@only1mcp/mcp-types';
 import type { Principal } from '@only1mcp/auth';
-import type { MethodHandler } from './createMcpServer';
+import type { ProgressToken } from '@modelcontextprotocol/server';
+import type { CallContext, MethodHandler } from './createMcpServer';
 import { forwardParams } from './forwardParams';
+import { paramsProblem } from './invalidParams';
 import { sharedPageJson } from './listPages';
 
-interface DirectRequest {
+/** One well-formed JSON-RPC request for a method of the table, ready to be served here. */
+export interface DirectRequest {
   id: RequestId;
+  method: string;
   handler: MethodHandler;
+  /** What goes on to the backend (forwardParams.ts). */
   params: Record<string, unknown>;
+  /** The client asked for progress: only a reply on a stream can carry it. */
+  progressToken?: ProgressToken;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -34,10 +41,10 @@ export interface DirectCaller {
 }
 
 /**
- * What a session's request may be answered with here rather than by its SDK server: the lists,
- * which need nothing of the session (no progress, no requests back to the client, no log level)
- * and whose replies are shared and serialised once (listPages.ts). A 1,000-tool list went from
- * ~9 ms of serialising per request to none.
+ * A session's lists are answered here rather than by its SDK server: they need nothing of the
+ * session (no progress, no requests back to the client, no log level) and their replies are
+ * shared and serialised once (listPages.ts); a 1,000-tool list went from ~9 ms of serialising per
+ * request to none. (Which calls a session may have answered here: sessionCalls.ts.)
  */
 export const SESSION_DIRECT_METHODS: ReadonlySet<string> = new Set(Object.keys(LIST_METHODS));
 
@@ -63,38 +70,40 @@ export function hangUpSignal(socket: Socket | null): AbortSignal {
   return signal;
 }
 
-/** The request, when `body` is one well-formed JSON-RPC request for a method in `table` (and in `only`, if given). */
-function directRequest(
-  body: unknown,
-  table: ReadonlyMap<string, MethodHandler>,
-  only?: ReadonlySet<string>,
-): DirectRequest | undefined {
+/** The request, when `body` is one well-formed JSON-RPC request for a method in `table`. */
+export function directRequest(body: unknown, table: ReadonlyMap<string, MethodHandler>): DirectRequest | undefined {
   if (!isObject(body) || body.jsonrpc !== JSONRPC_VERSION || typeof body.method !== 'string') return undefined;
-  if (only && !only.has(body.method)) return undefined;
   const { id, params } = body;
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isInteger(id))) return undefined;
   if (params !== undefined && !isObject(params)) return undefined;
   const handler = table.get(body.method);
-  // No progress on a plain JSON reply: the token is dropped with the rest of the client hop's _meta.
-  return handler ? { id, handler, params: forwardParams(params).params } : undefined;
+  if (!handler) return undefined;
+  // Checked as the SDK Server would: malformed params are the client's fault, not the backend's.
+  const problem = paramsProblem(body.method, params);
+  if (problem) return { id, method: body.method, handler: () => Promise.reject(problem), params: {} };
+  const forwarded = forwardParams(params);
+  return { id, method: body.method, handler, params: forwarded.params, progressToken: forwarded.progressToken };
 }
 
 /**
- * Answers `body` directly when it qualifies (in a session: only {@link SESSION_DIRECT_METHODS});
- * returns false (having written nothing) otherwise.
+ * Serves `request` with `ctx` and writes its reply as one `application/json` response (a shared
+ * list page's bytes as they are). Nothing is written once `res` is gone, and when `discard` says
+ * the reply is no longer wanted (a cancelled call) the response ends with 202 and no body.
+ * `settled` runs once the call has settled, whatever its outcome.
  */
-export function answerDirectly(
-  body: unknown,
+export function replyDirectly(
+  request: DirectRequest,
   res: ServerResponse,
-  table: ReadonlyMap<string, MethodHandler>,
-  caller: DirectCaller = {},
-): boolean {
-  const request = directRequest(body, table, caller.sessionKey === undefined ? undefined : SESSION_DIRECT_METHODS);
-  if (!request) return false;
-  const signal = hangUpSignal(res.socket);
-  /** Writes the reply from its parts, in order (a shared list page's bytes as they are). */
+  ctx: CallContext,
+  { discard, settled }: { discard?: () => boolean; settled?: () => void } = {},
+): void {
   const send = (...parts: (string | Buffer)[]) => {
+    settled?.();
     if (res.destroyed) return;
+    if (discard?.()) {
+      res.writeHead(202).end();
+      return;
+    }
     const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': length });
     const last = parts.pop()!;
@@ -103,8 +112,7 @@ export function answerDirectly(
   };
   // `{"jsonrpc":"2.0","id":…,"result":…}`, as JSON.stringify would write it.
   const head = `{"jsonrpc":"${JSONRPC_VERSION}","id":${JSON.stringify(request.id)},`;
-  const { principal, sessionKey, profile } = caller;
-  request.handler(request.params, { signal, principal, sessionKey, profile }).then(
+  request.handler(request.params, ctx).then(
     (result) => {
       const page = sharedPageJson(result);
       if (page) send(`${head}"result":`, page, '}');
@@ -112,5 +120,22 @@ export function answerDirectly(
     },
     (err: unknown) => send(`${head}"error":${JSON.stringify(toJsonRpcError(err))}}`),
   );
+}
+
+/**
+ * Answers a claim-less request without a session (or a session's list, with `sessionKey`)
+ * directly when it qualifies; returns false (having written nothing) otherwise. No progress on a
+ * plain JSON reply: the token is dropped with the rest of the client hop's `_meta`.
+ */
+export function answerDirectly(
+  body: unknown,
+  res: ServerResponse,
+  table: ReadonlyMap<string, MethodHandler>,
+  caller: DirectCaller = {},
+): boolean {
+  const request = directRequest(body, table);
+  if (!request || (caller.sessionKey !== undefined && !SESSION_DIRECT_METHODS.has(request.method))) return false;
+  const { principal, sessionKey, profile } = caller;
+  replyDirectly(request, res, { signal: hangUpSignal(res.socket), principal, sessionKey, profile });
   return true;
 }

@@ -1,0 +1,139 @@
+/**
+ * A 2025-11-25 session's plain calls answered by the gateway as `application/json`, not by the
+ * session's SDK server on an event stream. The SDK path costs a session call about 800 µs of
+ * gateway CPU (web Request/Response conversion, the transport's validation and SSE framing), five
+ * times a stateless call's (docs/BENCHMARKS.md); most calls of most clients need none of what the
+ * stream is for. A call is answered here only when nothing could need the stream:
+ *
+ * - the client asked for no progress (no `progressToken`);
+ * - its target is a backend on a shared connection (or nothing: the name or URI is unknown): a
+ *   `per_session` backend may ask the client for sampling, elicitation or roots during the call,
+ *   on the call's stream, and a lazy profile's meta-tool may reach any backend;
+ * - the client declared none of sampling, elicitation and roots, so no backend can ask it for
+ *   input (a 2026-07-28 backend is told the client's capabilities and may answer
+ *   `input_required`, which the SDK turns into real requests on the stream).
+ *
+ * Everything else, and every other method, goes to the session's SDK server as before. A client
+ * that cancels a call answered here (`notifications/cancelled`) gets it cancelled at the backend
+ * as on the SDK path, and its HTTP request ends with 202 and no body: the reply nobody waits for
+ * any more is not sent, as the protocol asks.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ClientCapabilities } from '@modelcontextprotocol/server';
+import type { RequestId } from '@only1mcp/mcp-types';
+import type { Registry } from '@only1mcp/registry';
+import type { MethodHandler } from './createMcpServer';
+import { targetOf } from './accessControl';
+import {
+  SESSION_DIRECT_METHODS,
+  directRequest,
+  hangUpSignal,
+  replyDirectly,
+  type DirectCaller,
+  type DirectRequest,
+} from './statelessFastPath';
+
+/** The calls a session may have answered here (with the lists of {@link SESSION_DIRECT_METHODS}). */
+export const SESSION_CALL_METHODS: ReadonlySet<string> = new Set([
+  'tools/call',
+  'resources/read',
+  'prompts/get',
+  'completion/complete',
+]);
+
+/** What a session brings to a direct answer. */
+export interface DirectSession {
+  /** The session's key (its id): sticky routing, logs. */
+  id: string;
+  /** The client declared sampling, elicitation or roots: a backend may ask it for input mid-call. */
+  answersInput: boolean;
+  /** Calls answered here and still running, by the client's request id: what `notifications/cancelled` may name. */
+  calls: Map<RequestId, AbortController>;
+}
+
+/** True when a client that declared `capabilities` can be asked for input during a call. */
+export function answersInput(capabilities: ClientCapabilities | undefined): boolean {
+  return Boolean(capabilities?.sampling || capabilities?.elicitation || capabilities?.roots);
+}
+
+/** The call, when `body` is one a session may have answered here (see the module's comment). */
+function sessionCall(
+  body: unknown,
+  table: ReadonlyMap<string, MethodHandler>,
+  registry: Registry,
+  session: DirectSession,
+): DirectRequest | undefined {
+  const request = directRequest(body, table);
+  if (!request || SESSION_DIRECT_METHODS.has(request.method)) return request;
+  if (!SESSION_CALL_METHODS.has(request.method) || request.progressToken !== undefined || session.answersInput)
+    return undefined;
+  // No target: a lazy profile's meta-tool, which may reach any backend. A target without a server:
+  // nothing owns the name or URI, and the answer is the error the SDK path would give too.
+  const target = targetOf(registry, request.method, request.params);
+  if (!target) return undefined;
+  if (target.server === undefined) return request;
+  const mode = registry.settings.servers.find((s) => s.id === target.server)?.connection.mode;
+  return mode === 'shared' ? request : undefined;
+}
+
+/**
+ * Cancels a call answered here when `body` is the client's `notifications/cancelled` for it, and
+ * answers that notification (202); false, nothing written, for anything else.
+ */
+function cancelCall(body: unknown, res: ServerResponse, session: DirectSession): boolean {
+  const message = body as { method?: unknown; id?: unknown; params?: { requestId?: unknown } } | null;
+  if (message?.method !== 'notifications/cancelled' || message.id !== undefined) return false;
+  const requestId = message.params?.requestId;
+  const call =
+    typeof requestId === 'string' || typeof requestId === 'number' ? session.calls.get(requestId) : undefined;
+  if (!call) return false;
+  call.abort('the client cancelled the request');
+  res.writeHead(202).end();
+  return true;
+}
+
+/**
+ * Answers a session's POST here when it can be (a list; a plain call, see the module's comment;
+ * the cancellation of a call answered here); false, nothing written, otherwise. `enter` runs
+ * first when it is answered here: the session's bookkeeping of a request it serves.
+ */
+export function answerInSession(
+  body: unknown,
+  res: ServerResponse,
+  deps: { table: ReadonlyMap<string, MethodHandler>; registry: Registry },
+  session: DirectSession,
+  caller: DirectCaller,
+  enter: () => void,
+): boolean {
+  if (cancelCall(body, res, session)) {
+    enter();
+    return true;
+  }
+  const request = sessionCall(body, deps.table, deps.registry, session);
+  if (!request) return false;
+  enter();
+  const { principal, profile } = caller;
+  const ctx = { principal, profile, sessionKey: session.id };
+  if (SESSION_DIRECT_METHODS.has(request.method)) {
+    replyDirectly(request, res, { ...ctx, signal: hangUpSignal(res.socket) });
+    return true;
+  }
+  // A call of its own: the client may cancel it alone, or hang up.
+  const controller = new AbortController();
+  session.calls.set(request.id, controller);
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  replyDirectly(
+    request,
+    res,
+    { ...ctx, signal: controller.signal },
+    {
+      discard: () => controller.signal.aborted,
+      settled: () => {
+        if (session.calls.get(request.id) === controller) session.calls.delete(request.id);
+      },
+    },
+  );
+  return true;
+}
