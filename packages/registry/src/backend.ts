@@ -18,6 +18,7 @@ import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBal
 import { SessionConnections, type CallingSession } from './sessionConnections';
 import type { Logger } from '@only1mcp/logger';
 import type { StartGate } from './startGate';
+import type { BucketRotation } from './bucketRotation';
 
 /** Methods that may be sent again on another replica after a failure. */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
@@ -58,6 +59,9 @@ export interface PoolStatus {
 /** Weight of the newest sample in a replica's moving-average latency. */
 const LATENCY_SMOOTHING = 0.2;
 
+/** Buckets in a breaker's rolling window (opossum's default): one lasts `rolling_window / 10`. */
+const BREAKER_BUCKETS = 10;
+
 /** Options for {@link Backend}. */
 export interface BackendOptions {
   algorithm: RoutingAlgorithm;
@@ -71,6 +75,8 @@ export interface BackendOptions {
   connect?: typeof createBackendConnection;
   /** Shared by the backends of a registry: how many of their processes start at once. */
   startGate?: StartGate;
+  /** Shared by the backends of a registry: the timer that turns their breakers' windows (else one per breaker). */
+  bucketRotation?: BucketRotation;
 }
 
 /** Per-request options. */
@@ -207,10 +213,18 @@ export class Backend {
         errorThresholdPercentage: cb.error_threshold_percentage,
         volumeThreshold: cb.volume_threshold,
         rollingCountTimeout: cb.rolling_window,
+        rollingCountBuckets: BREAKER_BUCKETS,
         resetTimeout: cb.reset_timeout,
         enabled: cb.enabled,
         // Only the backend being unwell counts; "unknown tool" and the like are normal answers.
         errorFilter: (err: unknown) => !isBackendFault(err),
+        // Nothing reads the stats snapshots or latency percentiles (replicas keep their own latency):
+        // no snapshot timer, and no sorting of the window's latencies whenever a call fails.
+        enableSnapshots: false,
+        rollingPercentilesEnabled: false,
+        rotateBucketController: this.options.bucketRotation?.controller(
+          Math.floor(cb.rolling_window / BREAKER_BUCKETS),
+        ),
       },
     );
     breaker.on('open', () => this.options.logger.warn('circuit breaker opened', { replica: replica.id }));

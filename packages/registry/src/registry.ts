@@ -8,6 +8,7 @@ import { Backend, type ActiveHealth, type BackendCallOptions, type PoolStatus, t
 import { buildCatalog, type BackendLists, type Catalog } from './catalog';
 import type { Logger } from '@only1mcp/logger';
 import { StartGate } from './startGate';
+import { BucketRotation } from './bucketRotation';
 
 /** Options for {@link Registry}. */
 export interface RegistryOptions {
@@ -99,6 +100,8 @@ export class Registry {
   /** Backends whose lists changed again while being read. */
   private readonly again = new Set<string>();
   private readonly startGate: StartGate;
+  /** The one timer (per bucket length) that turns the rolling windows of every backend's breakers. */
+  private readonly bucketRotation = new BucketRotation();
   /**
    * The reconfiguration running, if any: they run one at a time (a reload and an admin enable may
    * come together), or both would start a backend for the same server and one would be orphaned.
@@ -129,6 +132,7 @@ export class Registry {
       onResourceUpdated: (uri) => this.options.onResourceUpdated?.(uri),
       onLog: (params) => this.options.onLog?.(server.id, params),
       startGate: this.startGate,
+      bucketRotation: this.bucketRotation,
     });
     return backend;
   }
@@ -267,6 +271,7 @@ export class Registry {
     this.stopped = true;
     await this.changing;
     await Promise.all([...this.backends.map((b) => b.stop()), ...this.retiring]);
+    this.bucketRotation.stop();
   }
 
   private backend(id: string): Backend | undefined {
