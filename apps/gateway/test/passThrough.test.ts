@@ -5,6 +5,7 @@
  */
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport as SseTransportV1 } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   ResourceUpdatedNotificationSchema,
@@ -103,6 +104,29 @@ describe('progress during a call', () => {
 });
 
 describe('cancellation', () => {
+  it('reaches the backend when an SDK v1 client on the legacy SSE front cancels (a call the gateway answers itself)', async () => {
+    const client = new ClientV1({ name: 'pass-through-sse', version: '1.0.0' });
+    await client.connect(new SseTransportV1(new URL(`${gateway.url}/sse`)));
+    try {
+      const before = await cancellations('fixture__cancellations', client);
+      const controller = new AbortController();
+      const call = client.callTool({ name: 'fixture__hang', arguments: {} }, undefined, { signal: controller.signal });
+      await new Promise((r) => setTimeout(r, 300));
+      controller.abort('user gave up');
+      await expect(call).rejects.toThrow();
+      await waitFor(
+        'the backend to see the cancellation',
+        async () => (await cancellations('fixture__cancellations', client)) > before,
+      );
+      // The stream goes on: the cancelled call's reply was not sent, the next call's is.
+      expect(await client.callTool({ name: 'fixture__echo', arguments: { message: 'after' } })).toMatchObject({
+        content: [{ type: 'text', text: 'after' }],
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
   it.each([
     ['stdio', 'fixture'],
     ['Streamable HTTP', 'remote'],

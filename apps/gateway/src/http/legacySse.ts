@@ -2,16 +2,26 @@
  * The 2024-11-05 HTTP+SSE front for clients that predate Streamable HTTP: `GET /sse` opens a
  * stream whose first event (`endpoint`) names `/messages?sessionId=…`; the client POSTs its
  * messages there and reads every answer from the stream. SDK v2 has no SSE server transport, so
- * each stream is SDK v1's `SSEServerTransport` driving its own `createMcpServer` instance.
+ * each stream is SDK v1's `SSEServerTransport` driving its own `createMcpServer` instance; the
+ * lists and plain calls a session of /mcp has answered by the gateway itself are answered here
+ * the same way, their replies sent on the stream through the same transport.
  */
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
+import { ErrorCode, JSONRPC_VERSION, jsonRpcError, toJsonRpcError } from '@only1mcp/mcp-types';
 import express, { type RequestHandler, type Response } from 'express';
 import type { Server } from '@modelcontextprotocol/server';
 import type { ChangedList } from '@only1mcp/registry';
-import { createMcpServer, type McpServerDeps } from '../mcp/createMcpServer';
+import { createMcpServer, methodTableOf, type McpServerDeps } from '../mcp/createMcpServer';
+import {
+  answersInput,
+  cancelAllSessionCalls,
+  cancelSessionCall,
+  directSessionCall,
+  trackSessionCall,
+  type DirectSession,
+} from '../mcp/sessionCalls';
 import { clientOf, type SessionSummary } from '../sessionSummary';
-import { principalOf, type GatewayAuthInfo } from './authGate';
+import { callerOf, principalOf, type GatewayAuthInfo } from './authGate';
 import { bodyTooDeep, nestsTooDeep } from './bodyErrors';
 import { sendListChanged } from '../mcp/listChanged';
 
@@ -47,9 +57,38 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   const lastSeen = new Map<string, number>();
   // The authenticated client of each stream (with `auth`): only it may post to the stream's session.
   const owners = new Map<string, string | undefined>();
+  // What each stream's requests answered by the gateway itself need (sessionCalls.ts).
+  const directs = new Map<string, DirectSession>();
   let closing = false;
   // Same limit as /mcp; any content type, because old clients are not all careful about it.
   const json = express.json({ limit: deps.config.server.max_body_size, type: () => true });
+
+  /**
+   * What the gateway answers itself on a stream, as in a session of /mcp (sessionCalls.ts): lists
+   * and plain calls, their reply sent on the stream by the SDK transport, and the cancellation of
+   * such a call. True when `req`'s message is one of them (the POST is then answered 202).
+   */
+  function answerHere(req: express.Request, transport: SSEServerTransport): boolean {
+    const session = directs.get(transport.sessionId);
+    if (!session) return false;
+    if (cancelSessionCall(req.body, session)) return true;
+    const request = directSessionCall(req.body, methodTableOf(deps), deps.registry, session);
+    if (!request) return false;
+    const call = trackSessionCall(session, request);
+    const { principal, profile } = callerOf(req);
+    request
+      .handler(request.params, { signal: call.signal, principal, profile, sessionKey: session.id })
+      .then(
+        (result) => ({ jsonrpc: JSONRPC_VERSION, id: request.id, result }),
+        (err: unknown) => ({ jsonrpc: JSONRPC_VERSION, id: request.id, error: toJsonRpcError(err) }),
+      )
+      .then((message) => {
+        call.done();
+        // A cancelled call's reply is not sent, as the protocol asks.
+        if (!call.signal.aborted) void transport.send(message as never).catch(() => undefined);
+      });
+    return true;
+  }
 
   app.get('/sse', guard, (req, res, next) => {
     if (closing) return void sendError(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down');
@@ -57,6 +96,9 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     const id = transport.sessionId;
     // The v1 transport calls onclose again from close(); only the first call does the work.
     transport.onclose = () => {
+      const direct = directs.get(id);
+      if (direct) cancelAllSessionCalls(direct);
+      directs.delete(id);
       servers.delete(id);
       lastSeen.delete(id);
       owners.delete(id);
@@ -68,6 +110,14 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     // A v1 transport satisfies the v2 Transport interface as it is (start/send/close/on*): no adapter.
     const server = createMcpServer(deps, id);
     servers.set(id, server);
+    directs.set(id, {
+      id,
+      // Read at each request: the client declares its capabilities in `initialize`, after the stream opened.
+      get answersInput() {
+        return answersInput(server.getClientCapabilities());
+      },
+      calls: new Map(),
+    });
     server.connect(transport).then(() => deps.logger.info('sse session opened', { session: id }), next);
   });
 
@@ -95,6 +145,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
           'Session not found: open a new stream with GET /sse',
         );
       lastSeen.set(req.query.sessionId as string, Date.now());
+      if (answerHere(req, transport)) return void res.status(202).end();
       // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
       const authInfo = (req as { auth?: GatewayAuthInfo }).auth;
       transport.handleMessage(req.body, authInfo ? { authInfo } : undefined).then(

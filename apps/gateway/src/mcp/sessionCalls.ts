@@ -56,8 +56,8 @@ export function answersInput(capabilities: ClientCapabilities | undefined): bool
   return Boolean(capabilities?.sampling || capabilities?.elicitation || capabilities?.roots);
 }
 
-/** The call, when `body` is one a session may have answered here (see the module's comment). */
-function sessionCall(
+/** The request, when `body` is one a session may have answered here (see the module's comment). */
+export function directSessionCall(
   body: unknown,
   table: ReadonlyMap<string, MethodHandler>,
   registry: Registry,
@@ -77,10 +77,10 @@ function sessionCall(
 }
 
 /**
- * Cancels a call answered here when `body` is the client's `notifications/cancelled` for it, and
- * answers that notification (202); false, nothing written, for anything else.
+ * Cancels a call answered here when `body` is the client's `notifications/cancelled` for it; true
+ * when it was (the caller answers the notification), false for anything else.
  */
-function cancelCall(body: unknown, res: ServerResponse, session: DirectSession): boolean {
+export function cancelSessionCall(body: unknown, session: DirectSession): boolean {
   const message = body as { method?: unknown; id?: unknown; params?: { requestId?: unknown } } | null;
   if (message?.method !== 'notifications/cancelled' || message.id !== undefined) return false;
   const requestId = message.params?.requestId;
@@ -88,14 +88,38 @@ function cancelCall(body: unknown, res: ServerResponse, session: DirectSession):
     typeof requestId === 'string' || typeof requestId === 'number' ? session.calls.get(requestId) : undefined;
   if (!call) return false;
   call.abort('the client cancelled the request');
-  res.writeHead(202).end();
   return true;
 }
 
 /**
+ * Counts `request` among the session's calls answered here, so `notifications/cancelled` can name
+ * it: its signal aborts on that (or on {@link cancelAllSessionCalls}); `done` takes it off again.
+ */
+export function trackSessionCall(
+  session: DirectSession,
+  request: DirectRequest,
+): { signal: AbortSignal; abort(): void; done(): void } {
+  const controller = new AbortController();
+  session.calls.set(request.id, controller);
+  return {
+    signal: controller.signal,
+    abort: () => controller.abort(),
+    done: () => {
+      if (session.calls.get(request.id) === controller) session.calls.delete(request.id);
+    },
+  };
+}
+
+/** Cancels every call of the session answered here (its stream or connection is gone). */
+export function cancelAllSessionCalls(session: DirectSession): void {
+  for (const call of session.calls.values()) call.abort('the client went away');
+  session.calls.clear();
+}
+
+/**
  * Answers a session's POST here when it can be (a list; a plain call, see the module's comment;
- * the cancellation of a call answered here); false, nothing written, otherwise. `enter` runs
- * first when it is answered here: the session's bookkeeping of a request it serves.
+ * the cancellation of a call answered here), as `application/json`; false, nothing written,
+ * otherwise. `enter` runs first when it is answered here: the session's bookkeeping of a request.
  */
 export function answerInSession(
   body: unknown,
@@ -105,11 +129,12 @@ export function answerInSession(
   caller: DirectCaller,
   enter: () => void,
 ): boolean {
-  if (cancelCall(body, res, session)) {
+  if (cancelSessionCall(body, session)) {
     enter();
+    res.writeHead(202).end();
     return true;
   }
-  const request = sessionCall(body, deps.table, deps.registry, session);
+  const request = directSessionCall(body, deps.table, deps.registry, session);
   if (!request) return false;
   enter();
   const { principal, profile } = caller;
@@ -119,21 +144,15 @@ export function answerInSession(
     return true;
   }
   // A call of its own: the client may cancel it alone, or hang up.
-  const controller = new AbortController();
-  session.calls.set(request.id, controller);
+  const call = trackSessionCall(session, request);
   res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) call.abort();
   });
   replyDirectly(
     request,
     res,
-    { ...ctx, signal: controller.signal },
-    {
-      discard: () => controller.signal.aborted,
-      settled: () => {
-        if (session.calls.get(request.id) === controller) session.calls.delete(request.id);
-      },
-    },
+    { ...ctx, signal: call.signal },
+    { discard: () => call.signal.aborted, settled: call.done },
   );
   return true;
 }
