@@ -66,14 +66,19 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   /**
    * What the gateway answers itself on a stream, as in a session of /mcp (sessionCalls.ts): lists
    * and plain calls, their reply sent on the stream by the SDK transport, and the cancellation of
-   * such a call. True when `req`'s message is one of them (the POST is then answered 202).
+   * such a call. True when `req`'s message is one of them (answered 202 then).
    */
-  function answerHere(req: express.Request, transport: SSEServerTransport): boolean {
+  function answerHere(req: express.Request, res: Response, transport: SSEServerTransport): boolean {
     const session = directs.get(transport.sessionId);
     if (!session) return false;
-    if (cancelSessionCall(req.body, session)) return true;
+    if (cancelSessionCall(req.body, session)) {
+      res.status(202).end();
+      return true;
+    }
     const request = directSessionCall(req.body, methodTableOf(deps), deps.registry, session);
     if (!request) return false;
+    // Accepted before the work starts, as the SDK transport does: the client may post again meanwhile.
+    res.status(202).end();
     const call = trackSessionCall(session, request);
     const { principal, profile } = callerOf(req);
     request
@@ -145,7 +150,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
           'Session not found: open a new stream with GET /sse',
         );
       lastSeen.set(req.query.sessionId as string, Date.now());
-      if (answerHere(req, transport)) return void res.status(202).end();
+      if (answerHere(req, res, transport)) return;
       // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
       const authInfo = (req as { auth?: GatewayAuthInfo }).auth;
       transport.handleMessage(req.body, authInfo ? { authInfo } : undefined).then(
