@@ -179,7 +179,10 @@ export async function startGateway(
       headersTimeout: Math.min(headers_timeout, request_timeout),
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, headers_timeout / 2)),
     },
-    withHotPath({ mcp, drain, check, maxBodyBytes: config.server.max_body_size, admission: security.admission }, app),
+    withHotPath(
+      { mcp, sse, drain, check, maxBodyBytes: config.server.max_body_size, admission: security.admission },
+      app,
+    ),
   );
   try {
     await new Promise<void>((resolve, reject) => {

@@ -103,6 +103,38 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
     await client.close();
   });
 
+  it('answers a call posted with any Content-Type on the stream, and one for another stream with 404', async () => {
+    const stream = await openStream();
+    let received = '';
+    stream.response!.on('data', (chunk: string) => (received += chunk));
+    const post = (body: unknown, path = stream.endpoint!) =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(body),
+      });
+    const init = { protocolVersion: '2024-11-05', capabilities: {}, clientInfo: { name: 'raw-sse', version: '1' } };
+    expect((await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: init })).status).toBe(202);
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).status).toBe(202);
+    const call = {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'everything__echo', arguments: { message: 'old' } },
+    };
+    expect((await post(call)).status).toBe(202);
+    for (const deadline = Date.now() + 5_000; !received.includes('Echo: old') && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 20));
+    const replies = [...received.matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!) as { id?: number });
+    expect(replies.find((r) => r.id === 2)).toEqual({
+      jsonrpc: '2.0',
+      id: 2,
+      result: { content: [{ type: 'text', text: 'Echo: old' }] },
+    });
+    expect((await post(call, stream.endpoint!.replace(/[0-9a-f]{4}$/, '0000'))).status).toBe(404);
+    stream.close();
+  });
+
   it('answers an unknown or missing sessionId with 404 and SessionNotFound', async () => {
     for (const path of ['/messages?sessionId=no-such-session', '/messages']) {
       const res = await postMessage(path, JSON.stringify({ jsonrpc: '2.0', method: 'tools/list', id: 1 }));

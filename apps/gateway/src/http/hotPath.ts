@@ -1,8 +1,9 @@
 /**
  * The `/mcp` hot path, in front of Express: a POST without session or protocol-version header
- * (stateless, as older clients and curl send it), or of a 2025-11-25 session held here awake, is
- * read, parsed and — when it is one request the gateway may answer itself (statelessFastPath.ts,
- * sessionCalls.ts) — answered straight from the method table. Express's routing and
+ * (stateless, as older clients and curl send it), of a 2025-11-25 session held here awake, or to
+ * a legacy SSE stream open here (`/messages?sessionId=`), is read, parsed and — when it is one
+ * request the gateway may answer itself (statelessFastPath.ts, sessionCalls.ts) — answered
+ * straight from the method table. Express's routing and
  * body parsing cost about as much CPU per request as the rest of the gateway together
  * (docs/BENCHMARKS.md), so the commonest request skips them. Everything else goes to the Express
  * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
@@ -17,6 +18,7 @@ import { bodyNotJson, bodyTooDeep, bodyTooLarge, nestsTooDeep, unacceptableMedia
 import type { HeaderCheck } from './dnsRebindingGuard';
 import type { Admission } from './admission';
 import { callerOf } from './authGate';
+import { MESSAGES_URL_PREFIX, type LegacySse } from './legacySse';
 
 /** A plain Node request listener. */
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -29,6 +31,8 @@ export interface HotPathDeps {
   maxBodyBytes: number;
   /** Authentication and rate limits, when configured (the Express routes apply the same). */
   admission: Admission;
+  /** The legacy SSE front, whose streams' POSTs it takes too. */
+  sse: Pick<LegacySse, 'holdsStream' | 'answerDirectly'>;
 }
 
 function reply(res: ServerResponse, { status, body }: { status: number; body: unknown }): void {
@@ -38,21 +42,29 @@ function reply(res: ServerResponse, { status, body }: { status: number; body: un
 }
 
 /** Wraps `fallback` (the Express app) with the hot path. */
-export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotPathDeps, fallback: Listener): Listener {
+export function withHotPath(
+  { mcp, sse, drain, check, maxBodyBytes, admission }: HotPathDeps,
+  fallback: Listener,
+): Listener {
   return (req, res) => {
     const headers = req.headers;
     const session = headers[MCP_HEADERS.sessionId];
+    // A legacy SSE stream's POST: `/messages?sessionId=ID` and nothing else in the URL.
+    const stream = req.url?.startsWith(MESSAGES_URL_PREFIX) ? req.url.slice(MESSAGES_URL_PREFIX.length) : undefined;
     if (
       req.method !== 'POST' ||
-      req.url !== '/mcp' ||
-      // A session's POST comes here only while the session is held here awake; waking or adopting one is the app's.
-      (session === undefined ? headers[MCP_HEADERS.protocolVersion] !== undefined : !mcp.holdsSession(session)) ||
+      (stream === undefined
+        ? req.url !== '/mcp' ||
+          // A session's POST comes here only while the session is held here awake; waking or adopting one is the app's.
+          (session === undefined ? headers[MCP_HEADERS.protocolVersion] !== undefined : !mcp.holdsSession(session))
+        : !sse.holdsStream(stream)) ||
       drain.isDraining ||
       !check(headers).ok
     ) {
       return fallback(req, res);
     }
-    const media = unacceptableMedia(headers);
+    // `/messages` reads any body as JSON, whatever its Content-Type: old clients are not all careful.
+    const media = stream === undefined ? unacceptableMedia(headers) : undefined;
     if (media) return reply(res, media);
     if (Number(headers['content-length'] ?? 0) > maxBodyBytes) return reply(res, bodyTooLarge(maxBodyBytes));
     drain.trackResponse(res);
@@ -80,8 +92,13 @@ export function withHotPath({ mcp, drain, check, maxBodyBytes, admission }: HotP
       }
       if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
-        if (session === undefined ? mcp.answerDirectly(body, res, callerOf(req)) : mcp.answerInSession(req, res, body))
-          return;
+        const answered =
+          stream !== undefined
+            ? sse.answerDirectly(stream, req, res, body)
+            : session === undefined
+              ? mcp.answerDirectly(body, res, callerOf(req))
+              : mcp.answerInSession(req, res, body);
+        if (answered) return;
         (req as IncomingMessage & { body?: unknown }).body = body;
         // Admitted already: the Express route must not admit (and charge the rate limit) twice.
         (req as IncomingMessage & { admitted?: boolean }).admitted = true;

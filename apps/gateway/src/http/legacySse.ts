@@ -8,6 +8,7 @@
  */
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode, JSONRPC_VERSION, jsonRpcError, toJsonRpcError } from '@only1mcp/mcp-types';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler, type Response } from 'express';
 import type { Server } from '@modelcontextprotocol/server';
 import type { ChangedList } from '@only1mcp/registry';
@@ -42,9 +43,19 @@ export interface LegacySse {
   sessions(): SessionSummary[];
   /** Tells every SSE client that lists changed. */
   notifyListChanged(changed: readonly ChangedList[]): void;
+  /** True while the stream of this session id is open here (the hot path takes its POSTs). */
+  holdsStream(id: string): boolean;
+  /**
+   * Answers a message POSTed for the stream `id` (body already read and parsed) when the gateway
+   * answers it itself, as `POST /messages` would; false, nothing written, otherwise.
+   */
+  answerDirectly(id: string, req: IncomingMessage, res: ServerResponse, body: unknown): boolean;
   /** Ends every stream and refuses new ones. */
   close(): Promise<void>;
 }
+
+/** How the client's POSTs to a stream begin: `/messages?sessionId=` and the id. */
+export const MESSAGES_URL_PREFIX = `${MESSAGES_PATH}?sessionId=`;
 
 const sendError = (res: Response, status: number, code: ErrorCode, message: string) =>
   res.status(status).json(jsonRpcError(undefined, code, message));
@@ -68,17 +79,23 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
    * and plain calls, their reply sent on the stream by the SDK transport, and the cancellation of
    * such a call. True when `req`'s message is one of them (answered 202 then).
    */
-  function answerHere(req: express.Request, res: Response, transport: SSEServerTransport): boolean {
+  function answerHere(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    transport: SSEServerTransport,
+  ): boolean {
     const session = directs.get(transport.sessionId);
     if (!session) return false;
-    if (cancelSessionCall(req.body, session)) {
-      res.status(202).end();
+    const accepted = () => res.writeHead(202).end();
+    if (cancelSessionCall(body, session)) {
+      accepted();
       return true;
     }
-    const request = directSessionCall(req.body, methodTableOf(deps), deps.registry, session);
+    const request = directSessionCall(body, methodTableOf(deps), deps.registry, session);
     if (!request) return false;
     // Accepted before the work starts, as the SDK transport does: the client may post again meanwhile.
-    res.status(202).end();
+    accepted();
     const call = trackSessionCall(session, request);
     const { principal, profile } = callerOf(req);
     request
@@ -150,7 +167,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
           'Session not found: open a new stream with GET /sse',
         );
       lastSeen.set(req.query.sessionId as string, Date.now());
-      if (answerHere(req, res, transport)) return;
+      if (answerHere(req, res, req.body, transport)) return;
       // handleMessage (not handlePostMessage) so bad messages get JSON-RPC errors like /mcp, not plain text.
       const authInfo = (req as { auth?: GatewayAuthInfo }).auth;
       transport.handleMessage(req.body, authInfo ? { authInfo } : undefined).then(
@@ -164,6 +181,14 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   return {
     get sessionCount() {
       return sessions.size;
+    },
+    holdsStream: (id) => sessions.has(id),
+    answerDirectly(id, req, res, body) {
+      const transport = sessions.get(id);
+      if (!transport || owners.get(id) !== principalOf(req)?.clientId) return false;
+      if (!answerHere(req, res, body, transport)) return false;
+      lastSeen.set(id, Date.now());
+      return true;
     },
     sessions() {
       return [...servers].map(([id, server]) => ({
