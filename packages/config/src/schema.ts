@@ -215,6 +215,10 @@ export const BaseConfigSchema = z.strictObject({
         description:
           'A 2025-11-25 session quiet this long (no request, no open stream, no subscription, no per-session backend connection) is kept as a small record instead of an SDK server; its next request wakes it (it then has no replay history). 0 keeps every session awake.',
       }),
+      session_hibernate_after_handshake: duration('200ms').meta({
+        description:
+          'A new 2025-11-25 session that has sent nothing since its handshake but list requests sleeps this long after it (0: at once) rather than after session_hibernate_after: an idle session then costs a small record, not an SDK server that lingers in the heap. Its lists are answered asleep; its first other request wakes it (the handshake replayed: about 2 ms of gateway CPU, once). At or above session_hibernate_after, new sessions sleep like any other.',
+      }),
       allow_unauthenticated: z.boolean().default(false).meta({
         description:
           'Serve a non-loopback address without `auth` (a trusted network only); otherwise the gateway refuses to start.',

@@ -50,6 +50,7 @@ describe('loadConfig: formats', () => {
       shutdown_timeout: 10_000,
       session_idle_timeout: 1_800_000,
       session_hibernate_after: 60_000,
+      session_hibernate_after_handshake: 200,
       allow_unauthenticated: false,
       headers_timeout: 10_000,
       request_timeout: 30_000,

@@ -6,6 +6,14 @@
  * take the same id and are replayed the client's `initialize` (and its log level), the way a
  * replica adopts a session another replica opened. The client sees the same session.
  *
+ * A new session its client does not use sleeps soon after its handshake
+ * (`server.session_hibernate_after_handshake`, 200 ms): most idle sessions never do more than the
+ * handshake and their lists (answered asleep). A session that outlives a couple of V8 young GCs (a
+ * fraction of a second while sessions open fast) is promoted to the old generation; once closed it
+ * is garbage there until a full GC, and V8 keeps the pages it grew to: that, not the sessions
+ * held, was most of the RSS per idle session (bench/src/sessions.ts). One that dies sooner is swept
+ * young.
+ *
  * What a woken session no longer has: replay history (`Last-Event-ID` of events older than the
  * sleep). Sessions holding what cannot be rebuilt never sleep: an open stream or request, a
  * resource subscription, a per-session backend connection.
@@ -48,20 +56,33 @@ export interface SleepingCandidate extends DormantSession {
   transport: { close(): Promise<void> };
 }
 
-/** Options of {@link reapSessions}. */
-export interface ReapSessionsOptions<S extends SleepingCandidate> {
+/** Where a replica keeps its sessions, awake and asleep, and where it says what became of them. */
+export interface SessionMaps<S extends SleepingCandidate> {
   live: Map<string, S>;
   dormant: Map<string, DormantSession>;
+  logger: {
+    info(message: string, meta?: Record<string, unknown>): void;
+    debug(message: string, meta?: Record<string, unknown>): void;
+  };
+}
+
+/** Puts a live session to sleep now: it leaves `live`, its record goes to `dormant`, its transport is closed. */
+export function putToSleep<S extends SleepingCandidate>(session: S, { live, dormant, logger }: SessionMaps<S>): void {
+  live.delete(session.id);
+  const { initialize, clientId, logLevel, adopted, lastSeen } = session;
+  dormant.set(session.id, { initialize, clientId, logLevel, adopted, lastSeen });
+  logger.debug('session asleep', { session: session.id });
+  void session.transport.close().catch(() => undefined);
+}
+
+/** Options of {@link reapSessions}. */
+export interface ReapSessionsOptions<S extends SleepingCandidate> extends SessionMaps<S> {
   /** `server.session_idle_timeout`: a session (awake or not) quiet this long is closed. */
   idleMs: number;
   /** `server.session_hibernate_after`: a session quiet this long sleeps; 0 never. */
   sleepMs: number;
   /** False for a session holding what waking could not rebuild. */
   maySleep(session: S): boolean;
-  logger: {
-    info(message: string, meta?: Record<string, unknown>): void;
-    debug(message: string, meta?: Record<string, unknown>): void;
-  };
 }
 
 /**
@@ -79,11 +100,7 @@ export function reapSessions<S extends SleepingCandidate>(options: ReapSessionsO
         logger.info('session closed: idle', { session: id, idleMs });
         void session.transport.close().catch(() => undefined);
       } else if (sleepMs > 0 && session.lastSeen <= now - sleepMs && options.maySleep(session)) {
-        live.delete(id);
-        const { initialize, clientId, logLevel, adopted, lastSeen } = session;
-        dormant.set(id, { initialize, clientId, logLevel, adopted, lastSeen });
-        logger.debug('session asleep', { session: id });
-        void session.transport.close().catch(() => undefined);
+        putToSleep(session, options);
       }
     }
     for (const [id, record] of dormant) {

@@ -14,6 +14,7 @@ import {
   classifyInboundRequest,
   createMcpHandler,
   isInitializeRequest,
+  isInitializedNotification,
   type ClientCapabilities,
   type McpHttpHandler,
   type Server,
@@ -30,10 +31,17 @@ import {
 import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
 import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
-import { answerDirectly, type DirectCaller } from './statelessFastPath';
+import { answerDirectly, SESSION_DIRECT_METHODS, type DirectCaller } from './statelessFastPath';
 import { answerInSession, answersInput, type DirectSession } from './sessionCalls';
 import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
-import { clientOfInitialize, reapSessions, type DormantSession, type SleepingCandidate } from './dormantSessions';
+import {
+  clientOfInitialize,
+  putToSleep,
+  reapSessions,
+  type DormantSession,
+  type SessionMaps,
+  type SleepingCandidate,
+} from './dormantSessions';
 import { sendListChanged } from './listChanged';
 import { SessionEventStore } from './sessionEventStore';
 import { REDIS_START_WAIT_MS } from '../sharedHealth';
@@ -51,6 +59,8 @@ interface Session extends SleepingCandidate, DirectSession {
   protocolVersion?: string;
   /** With Redis: how messages of this session cross replicas. */
   relay?: SessionRelay;
+  /** Opened here and sent nothing since but its handshake and lists: it sleeps `session_hibernate_after_handshake` after the handshake. */
+  fresh: boolean;
 }
 
 /** The `/mcp` handler plus what shutdown needs. */
@@ -98,37 +108,57 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
 
   /** Quiet sessions asleep (dormantSessions.ts): no SDK server, only what wakes them. */
   const dormant = new Map<string, DormantSession>();
+  const maps: SessionMaps<Session> = { live: sessions, dormant, logger: deps.logger };
+  const { session_hibernate_after: sleepMs, session_hibernate_after_handshake: freshSleepMs } = deps.config.server;
+  // Nothing a woken session could not rebuild: no per-session backend connection, no subscription.
+  const maySleep = (session: Session) =>
+    !deps.registry.holdsSession(session.id) && !deps.subscriptions?.hasClient(session.server);
 
   // Sessions of clients that vanished without DELETE would otherwise live forever; quiet ones sleep.
-  const reaper = reapSessions({
-    live: sessions,
-    dormant,
-    idleMs: deps.config.server.session_idle_timeout,
-    sleepMs: deps.config.server.session_hibernate_after,
-    // Nothing a woken session could not rebuild: no per-session backend connection, no subscription.
-    maySleep: (session) => !deps.registry.holdsSession(session.id) && !deps.subscriptions?.hasClient(session.server),
-    logger: deps.logger,
-  });
+  const reaper = reapSessions({ ...maps, idleMs: deps.config.server.session_idle_timeout, sleepMs, maySleep });
+
+  /**
+   * A session whose handshake just ended sleeps soon unless the client uses it: most idle
+   * sessions never do more, and one dead within a fraction of a second is swept by V8's young
+   * GC instead of growing the old generation (dormantSessions.ts). When the bound is not shorter
+   * than `session_hibernate_after`, the reaper's applies.
+   */
+  function afterHandshake(session: Session): void {
+    if (sleepMs === 0 || freshSleepMs >= sleepMs) return;
+    const sleepIfUnused = () => {
+      const unused = session.fresh && session.active === 0 && session.streams === 0;
+      if (unused && sessions.get(session.id) === session && maySleep(session)) putToSleep(session, maps);
+    };
+    setTimeout(sleepIfUnused, freshSleepMs).unref();
+  }
 
   const direct = (body: unknown, res: ServerResponse, caller?: DirectCaller): boolean =>
     answerDirectly(body, res, methodTableOf(deps), caller);
 
-  /** A request of `session` being answered: the session is not idle until its response is done. */
-  function enter(session: Session, res: ServerResponse): void {
+  /**
+   * A request of `session` being answered: the session is not idle until its response is done.
+   * `handshakeEnds` (its `notifications/initialized`): a fresh session then may sleep soon.
+   */
+  function enter(session: Session, res: ServerResponse, handshakeEnds = false): void {
     deps.sharedSessions?.touch(session.id);
     session.lastSeen = Date.now();
     session.active += 1;
     res.once('close', () => {
       session.active -= 1;
       session.lastSeen = Date.now();
+      if (handshakeEnds && session.fresh) afterHandshake(session);
     });
   }
 
-  /** Answers a session's POST here when it qualifies: lists, plain calls, their cancellation (sessionCalls.ts). */
+  /**
+   * Answers a session's POST here when it qualifies: lists, plain calls, their cancellation
+   * (sessionCalls.ts). Anything but a list is the client using the session: it is no longer fresh.
+   */
   const inSession = (session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): boolean =>
-    answerInSession(body, res, { table: methodTableOf(deps), registry: deps.registry }, session, callerOf(req), () =>
-      enter(session, res),
-    );
+    answerInSession(body, res, { table: methodTableOf(deps), registry: deps.registry }, session, callerOf(req), () => {
+      enter(session, res);
+      if (!SESSION_DIRECT_METHODS.has(String((body as { method?: unknown } | null)?.method))) session.fresh = false;
+    });
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -218,6 +248,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       active: 0,
       initialize: JSON.stringify(initialize),
       adopted: id !== undefined,
+      fresh: id === undefined,
       clientId,
       answersInput: answersInput(
         (initialize as { params?: { capabilities?: ClientCapabilities } } | undefined)?.params?.capabilities,
@@ -372,10 +403,19 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         const clientId = principalOf(req)?.clientId;
         const known = sessions.get(sessionId) ?? dormant.get(sessionId);
         if (known && known.clientId !== clientId) return notFound(res);
+        // A list needs nothing of the session's server, so a sleeping session is answered asleep.
+        const asleep = dormant.get(sessionId);
+        if (asleep && req.method === 'POST' && direct(req.body, res, { ...callerOf(req), sessionKey: sessionId })) {
+          asleep.lastSeen = Date.now();
+          deps.sharedSessions?.touch(sessionId);
+          return;
+        }
         const session = sessions.get(sessionId) ?? (await restore(sessionId));
         if (!session || session.clientId !== clientId) return notFound(res);
         if (req.method === 'POST' && inSession(session, req, res, req.body)) return;
-        enter(session, res);
+        // The client's `notifications/initialized` ends the handshake (a woken session's is replayed, not seen here).
+        const handshakeEnds = req.method === 'POST' && isInitializedNotification(req.body);
+        enter(session, res, handshakeEnds);
         if (req.method === 'GET') {
           session.streams += 1;
           if (session.streams === 1) holdStream(session);
@@ -385,6 +425,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
             if (session.streams === 0) void deps.sharedSessions?.releaseStream(session.id);
           });
         }
+        if (!handshakeEnds) session.fresh = false;
         return session.serve(req, res, req.body);
       }
       // An initialize without an id is a notification: it would open a session nobody learns the id of.

@@ -20,7 +20,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ClientCapabilities } from '@modelcontextprotocol/server';
-import type { RequestId } from '@only1mcp/mcp-types';
+import { MCP_HEADERS, type RequestId } from '@only1mcp/mcp-types';
 import type { Registry } from '@only1mcp/registry';
 import type { MethodHandler } from './createMcpServer';
 import { targetOf } from './accessControl';
@@ -129,9 +129,11 @@ export function answerInSession(
   caller: DirectCaller,
   enter: () => void,
 ): boolean {
+  // Every reply names its session, as the SDK transport's do.
+  const headers = { [MCP_HEADERS.sessionId]: session.id };
   if (cancelSessionCall(body, session)) {
     enter();
-    res.writeHead(202).end();
+    res.writeHead(202, headers).end();
     return true;
   }
   const request = directSessionCall(body, deps.table, deps.registry, session);
@@ -140,7 +142,7 @@ export function answerInSession(
   const { principal, profile } = caller;
   const ctx = { principal, profile, sessionKey: session.id };
   if (SESSION_DIRECT_METHODS.has(request.method)) {
-    replyDirectly(request, res, { ...ctx, signal: hangUpSignal(res.socket) });
+    replyDirectly(request, res, { ...ctx, signal: hangUpSignal(res.socket) }, { headers });
     return true;
   }
   // A call of its own: the client may cancel it alone, or hang up.
@@ -152,7 +154,7 @@ export function answerInSession(
     request,
     res,
     { ...ctx, signal: call.signal },
-    { discard: () => call.signal.aborted, settled: call.done },
+    { discard: () => call.signal.aborted, settled: call.done, headers },
   );
   return true;
 }

@@ -89,23 +89,27 @@ export function directRequest(body: unknown, table: ReadonlyMap<string, MethodHa
  * Serves `request` with `ctx` and writes its reply as one `application/json` response (a shared
  * list page's bytes as they are). Nothing is written once `res` is gone, and when `discard` says
  * the reply is no longer wanted (a cancelled call) the response ends with 202 and no body.
- * `settled` runs once the call has settled, whatever its outcome.
+ * `settled` runs once the call has settled, whatever its outcome; `headers` go with the reply.
  */
 export function replyDirectly(
   request: DirectRequest,
   res: ServerResponse,
   ctx: CallContext,
-  { discard, settled }: { discard?: () => boolean; settled?: () => void } = {},
+  {
+    discard,
+    settled,
+    headers,
+  }: { discard?: () => boolean; settled?: () => void; headers?: Record<string, string> } = {},
 ): void {
   const send = (...parts: (string | Buffer)[]) => {
     settled?.();
     if (res.destroyed) return;
     if (discard?.()) {
-      res.writeHead(202).end();
+      res.writeHead(202, headers).end();
       return;
     }
     const length = parts.reduce((sum, part) => sum + Buffer.byteLength(part), 0);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': length });
+    res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': length });
     const last = parts.pop()!;
     for (const part of parts) res.write(part);
     res.end(last);

@@ -1,21 +1,30 @@
 /**
  * Serves an SDK web-standard transport (`WebStandardStreamableHTTPServerTransport`) to Node's
- * HTTP server through the SDK's own adapter, `toNodeHandler`, with two corrections for streamed
- * (SSE) replies.
+ * HTTP server: the Node request becomes a web `Request` (the SDK's `toWebRequest`), the
+ * transport's `Response` is written back as it comes, honouring backpressure.
  *
  * Why not the SDK's `NodeStreamableHTTPServerTransport`: it goes through `@hono/node-server`,
  * which holds back the headers of a streamed reply whose first chunk is ready but whose body is
  * not finished with a `setTimeout` (at least 1 ms): every 2025-11-25 session request waited for it
- * (docs/BENCHMARKS.md). `toNodeHandler` writes the headers and each chunk as they come, but:
- * - it sends the headers only with the first chunk, so a quiet GET stream would leave its client
+ * (docs/BENCHMARKS.md).
+ *
+ * Why not the SDK's `toNodeHandler` either: it gives each `Request` an abort signal, and Node's
+ * `Request` then keeps an AbortController of its own through a WeakRef and a FinalizationRegistry
+ * entry, which V8's young GC treats as strong references (checked on Node 20). So whatever that
+ * controller's signal reaches (the reply stream, the session's transport and server) is promoted
+ * to the old generation, even when the session closes or sleeps a moment later: 5,000 sessions
+ * asleep right after their handshake still cost ~28 KiB of RSS each, most of it such garbage. Here
+ * the `Request` has no signal; a client that goes away cancels the reply stream instead. That also
+ * covers what `toNodeHandler` lacked:
+ * - it sent the headers only with the first chunk, so a quiet GET stream would leave its client
  *   waiting for the response to begin: the headers of a stream are flushed at once;
- * - it notices that the client went away only when the next chunk comes, which on a quiet stream
- *   may be never, so the transport would keep the stream (and refuse the client's next GET stream
- *   as a second one): the stream is cancelled as soon as the connection closes.
+ * - it noticed that the client went away only when the next chunk came, which on a quiet stream
+ *   may be never, so the transport kept the stream (and refused the client's next GET stream as a
+ *   second one): the stream is cancelled as soon as the connection closes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toNodeHandler } from '@modelcontextprotocol/node';
-import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { toWebRequest } from '@modelcontextprotocol/node';
+import type { AuthInfo, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 
 /** Serves one HTTP request with a transport; `parsedBody` is the body the edge already parsed. */
 export type NodeTransportHandler = (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void>;
@@ -31,21 +40,30 @@ export interface ServeWebTransportOptions {
 const isEventStream = (contentType: unknown) =>
   typeof contentType === 'string' && contentType.startsWith('text/event-stream');
 
-/** A stream whose client went away is cancelled at once: `toNodeHandler` aborts the request's signal on close. */
-function cancelOnAbort(request: Request, response: Response): Response {
-  if (!response.body || !isEventStream(response.headers.get('content-type'))) return response;
-  return new Response(response.body.pipeThrough(new TransformStream(), { signal: request.signal }), response);
+/** A JSON-RPC error reply the adapter writes itself, to the request's id when it has one (as `toNodeHandler` does). */
+function errorReply(res: ServerResponse, status: number, code: number, message: string, body?: unknown): void {
+  const { id } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as { id?: unknown };
+  res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
+  res.end(
+    JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code, message },
+      id: typeof id === 'string' || typeof id === 'number' ? id : null,
+    }),
+  );
 }
 
-/** Sends a stream's headers as soon as they are written, before its first event. */
-function flushStreamHeaders(res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    const headers = args.find((a) => typeof a === 'object' && a !== null) as Record<string, unknown> | undefined;
-    if (isEventStream(headers?.['content-type'])) this.flushHeaders();
-    return this;
-  } as ServerResponse['writeHead'];
+/** Resolves once `res` can take more (`drain`) or is gone (`close`). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const go = () => {
+      res.off('drain', go);
+      res.off('close', go);
+      resolve();
+    };
+    res.on('drain', go);
+    res.on('close', go);
+  });
 }
 
 /** The Node request handler of `transport`. */
@@ -53,12 +71,50 @@ export function serveWebTransport(
   transport: WebStandardStreamableHTTPServerTransport,
   options: ServeWebTransportOptions,
 ): NodeTransportHandler {
-  const handler = toNodeHandler(
-    { fetch: async (request, opts) => cancelOnAbort(request, await transport.handleRequest(request, opts)) },
-    options,
-  );
-  return (req, res, parsedBody) => {
-    flushStreamHeaders(res);
-    return handler(req, res, parsedBody);
+  return async (req, res, parsedBody) => {
+    // A client may go away before the reply begins.
+    let gone = false;
+    res.once('close', () => {
+      gone = true;
+    });
+    let response: Response;
+    try {
+      // No signal: see the header. (A body the edge parsed is passed on as it is and not read again.)
+      const request = await toWebRequest(req, parsedBody, { maxRequestBodySize: options.maxRequestBodySize });
+      const authInfo = (req as IncomingMessage & { auth?: AuthInfo }).auth;
+      response = await transport.handleRequest(request, {
+        ...(authInfo !== undefined && { authInfo }),
+        ...(parsedBody !== undefined && { parsedBody }),
+      });
+    } catch (err) {
+      if ((err as { name?: unknown }).name === 'RequestBodyTooLargeError')
+        return errorReply(res, 413, -32000, (err as Error).message);
+      options.onerror(err instanceof Error ? err : new Error(String(err)));
+      return errorReply(res, 500, -32603, 'Internal server error', parsedBody);
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of response.headers) headers[name] = value;
+    res.writeHead(response.status, headers);
+    if (!response.body) {
+      res.end();
+      return;
+    }
+    // A quiet stream would otherwise leave its client waiting for the response to begin.
+    if (isEventStream(headers['content-type'])) res.flushHeaders();
+    const reader = response.body.getReader();
+    // The transport frees a stream when it is cancelled: at once, not when its next event finds the socket gone.
+    const cancel = () => void reader.cancel().catch(() => undefined);
+    if (gone) cancel();
+    else res.once('close', cancel);
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || gone) break;
+        if (!res.write(value)) await writable(res);
+      }
+    } catch {
+      // The stream failed or was cancelled: end what was sent.
+    }
+    res.end();
   };
 }
