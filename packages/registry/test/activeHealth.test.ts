@@ -9,6 +9,7 @@ import {
   startModernFixture,
   type HttpFixture,
   type ModernFixture,
+  waitFor,
 } from '@only1mcp/test-utils';
 import { Registry, silentLogger } from '../src';
 import { repeat, tally, whoami } from './support';
@@ -32,7 +33,14 @@ describe('active health hooks', () => {
       { logger: silentLogger },
     );
     await registry.start();
-  }, 30_000);
+    // Start-up does not wait for a backend that misses its connect_timeout (a loaded CI machine): it
+    // reconnects, and the probes below are of replicas that are up.
+    await waitFor(
+      'every replica up',
+      () => registry.status().every((s) => s.replicas.every((r) => r.state === 'up')),
+      20_000,
+    );
+  }, 40_000);
 
   afterAll(async () => {
     await registry?.stop();
