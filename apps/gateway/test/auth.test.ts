@@ -12,10 +12,10 @@ import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { hashApiKey } from '@only1mcp/auth';
-import { loadConfig } from '@only1mcp/config';
+import { ConfigSchema, loadConfig } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
-import { SignJWT } from 'jose';
+import { SignJWT, generateKeyPair } from 'jose';
 import { startGateway, type RunningGateway } from '../src';
 
 const READER_KEY = 'o1m_reader-key-0123456789';
@@ -263,4 +263,41 @@ describe('audit log', () => {
     );
     expect(readFileSync(auditFile, 'utf8')).not.toContain('allowed'); // an argument value, never written
   });
+});
+
+describe('an identity provider that does not answer', () => {
+  it('answers a JWT it cannot check with 503 AuthUnavailable and Retry-After, not 401', async () => {
+    const dead = await freePort();
+    const parsed = ConfigSchema.parse({
+      health: { enabled: false },
+      servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) }],
+      auth: { jwt: { jwks_url: `http://127.0.0.1:${dead}/jwks.json`, audience: 'only1mcp' } },
+    });
+    const down = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+    try {
+      // Signed with some key: what it is cannot matter, the gateway never gets to look.
+      const token = await new SignJWT({ sub: 'u', aud: 'only1mcp' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setExpirationTime('5m')
+        .sign((await generateKeyPair('ES256')).privateKey);
+      const res = await fetch(`${down.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(await res.json()).toMatchObject({ error: { code: -32032, message: expect.stringMatching(/JWKS/) } });
+      // No credentials at all is still the client's to fix.
+      const bare = await fetch(`${down.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(bare.status).toBe(401);
+    } finally {
+      await down.stop();
+    }
+  }, 30_000);
 });

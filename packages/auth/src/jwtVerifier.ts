@@ -1,13 +1,15 @@
 /**
  * JWT bearer tokens: signature (HS256 with `auth.jwt.secret`, or an asymmetric key from
  * `auth.jwt.jwks_url`), issuer, audience, expiry and not-before, then identity and roles from the
- * claims. Every failure becomes `Unauthorized` with reason `expired` or `invalid`.
+ * claims. A token that fails becomes `Unauthorized` with reason `expired` or `invalid`; keys that
+ * cannot be fetched (the provider down or slow) become `AuthUnavailable`, which judges no token.
  */
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { JwtConfig } from './authConfig';
 import { readClientId, readRoles } from './claims';
 import { joseModule, sharedRemoteKeySet, type JwksSettings } from './jwksCache';
 import { unauthorized, type Principal } from './principal';
+import { GatewayError } from '@only1mcp/mcp-types';
 
 /** The only algorithm accepted with `auth.jwt.secret`. */
 export const SECRET_ALGORITHMS = ['HS256'] as const;
@@ -59,12 +61,13 @@ export function createJwtVerifier(jwt: JwtConfig, options: JwtVerifierOptions): 
       }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw unauthorized('expired', { cause: err });
+      // The provider being down says nothing of the token: not a 401, which would tell the client to drop it.
       if (err instanceof KeySourceError) {
-        throw unauthorized('invalid', {
-          cause: err.cause,
-          message: 'Could not verify the token: signing keys unavailable',
-          retryable: true,
-        });
+        throw new GatewayError(
+          'AuthUnavailable',
+          'The token could not be checked: the signing keys (JWKS) are unavailable; retry shortly',
+          { cause: err.cause, expose: true, context: { jwks: 'unavailable' } },
+        );
       }
       throw unauthorized('invalid', { cause: err });
     }

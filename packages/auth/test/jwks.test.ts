@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { GatewayError } from '@only1mcp/mcp-types';
 import { createAuthenticator, type AuthenticatorOptions } from '../src';
 import { expectUnauthorized } from './support/expectUnauthorized';
 import { deadUrl, makeKey, signWith, startJwksServer, type JwksServer } from './support/jwksServer';
@@ -138,11 +139,22 @@ describe('JWT authentication with a JWKS', () => {
     await expectUnauthorized(authenticator.authenticate(`Bearer ${elsewhere}`), 'invalid');
   });
 
-  it('rejects tokens as invalid, and retryable, when the JWKS server is down', async () => {
+  /** The error of a token that could not be checked: the provider's fault, not the token's. */
+  const expectUnavailable = async (verdict: Promise<unknown>) => {
+    const err = (await verdict.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as GatewayError;
+    expect(err).toBeInstanceOf(GatewayError);
+    expect(err.codeName).toBe('AuthUnavailable');
+    expect(err.retryable).toBe(true);
+    return err;
+  };
+
+  it('answers AuthUnavailable (retryable, not Unauthorized) when the JWKS server is down', async () => {
     const key = await makeKey('k1');
     const token = await signWith(key, { iss: ISSUER, aud: AUDIENCE, sub: 'u' });
-    const err = await expectUnauthorized(authenticatorFor(await deadUrl()).authenticate(`Bearer ${token}`), 'invalid');
-    expect(err.retryable).toBe(true);
+    const err = await expectUnavailable(authenticatorFor(await deadUrl()).authenticate(`Bearer ${token}`));
     expect(err.cause).toBeDefined();
   });
 
@@ -152,13 +164,9 @@ describe('JWT authentication with a JWKS', () => {
     server.hang = true;
     const token = await signWith(key, { iss: ISSUER, aud: AUDIENCE, sub: 'u' });
     const started = Date.now();
-    const err = await expectUnauthorized(
-      authenticatorFor(server.url, { fetchTimeoutMs: 300 }).authenticate(`Bearer ${token}`),
-      'invalid',
-    );
+    await expectUnavailable(authenticatorFor(server.url, { fetchTimeoutMs: 300 }).authenticate(`Bearer ${token}`));
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2_000);
-    expect(err.retryable).toBe(true);
   });
 });

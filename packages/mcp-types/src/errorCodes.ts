@@ -24,6 +24,7 @@ export const ErrorCode = {
   BackendError: -32013,
   RateLimited: -32029,
   Unauthorized: -32031,
+  AuthUnavailable: -32032,
   Forbidden: -32033,
   SessionNotFound: -32040,
   ShuttingDown: -32050,
@@ -162,6 +163,14 @@ export const ERROR_CODES: Record<ErrorCodeName, ErrorCodeInfo> = {
     httpStatus: 401,
     retryable: false,
     meaning: 'No valid credentials were presented.',
+  },
+  AuthUnavailable: {
+    code: ErrorCode.AuthUnavailable,
+    fault: 'gateway',
+    httpStatus: 503,
+    retryable: true,
+    meaning:
+      "The credentials could not be checked: the identity provider's signing keys (JWKS) could not be fetched. Not the client's fault.",
   },
   Forbidden: {
     code: ErrorCode.Forbidden,

@@ -16,7 +16,7 @@ import {
   type Principal,
 } from '@only1mcp/auth';
 import type { Config } from '@only1mcp/config';
-import { ErrorCode, GatewayError, jsonRpcError, type JsonRpcErrorResponse } from '@only1mcp/mcp-types';
+import { ERROR_CODES, ErrorCode, GatewayError, jsonRpcError, type JsonRpcErrorResponse } from '@only1mcp/mcp-types';
 
 /** The well-known path of the protected-resource metadata (RFC 9728). */
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
@@ -37,6 +37,9 @@ export function attachProfile(req: IncomingMessage, profile: unknown): void {
   holder.auth ??= { token: '', clientId: '', scopes: [], extra: {} };
   holder.auth.extra.profile = profile;
 }
+
+/** What a refusal for an unreachable identity provider asks the client to wait, in seconds. */
+const AUTH_RETRY_AFTER_S = 5;
 
 /** A refused request's answer. */
 export interface AuthRefusal {
@@ -111,6 +114,15 @@ export class AuthGate {
   }
 
   private refusal(req: IncomingMessage, err: unknown): AuthRefusal {
+    // The identity provider is down: the credentials were not judged, so no challenge (a 401 would
+    // tell the client to drop a token that may be good), and the client may retry shortly.
+    if (err instanceof GatewayError && err.codeName === 'AuthUnavailable')
+      return {
+        status: ERROR_CODES.AuthUnavailable.httpStatus,
+        headers: { 'retry-after': String(AUTH_RETRY_AFTER_S) },
+        body: jsonRpcError(undefined, ErrorCode.AuthUnavailable, err.message),
+        reason: 'unavailable',
+      };
     const reason = (err instanceof GatewayError && (err.context.reason as string | undefined)) || 'invalid';
     const resource = resourceUrl(this.auth, req.headers, Boolean((req.socket as { encrypted?: boolean }).encrypted));
     // RFC 6750 §3: no error code when the client sent no credentials at all.
