@@ -142,6 +142,11 @@ export class Registry {
     return this.config;
   }
 
+  /** The settings in force of server `id`; undefined for an id (or none) the configuration does not have. */
+  serverSettings(id: string | undefined): ServerConfig | undefined {
+    return id === undefined ? undefined : this.config.servers.find((s) => s.id === id);
+  }
+
   /**
    * Applies a new configuration without a restart: servers added start, servers removed drain
    * their calls in flight (up to `server.shutdown_timeout`) and stop, servers whose settings

@@ -145,7 +145,7 @@ export function mountAdminRoutes(app: Express, deps: AdminDeps): void {
     wrap((req, res) => {
       const id = String(req.params.id);
       const view = serverViews(registry).find((s) => s.id === id);
-      const settings = registry.settings.servers.find((s) => s.id === id);
+      const settings = registry.serverSettings(id);
       if (!view || !settings) return notFound(res, id);
       const catalog = registry.catalog;
       const owned = (owners: Map<string, { serverId: string }>) =>

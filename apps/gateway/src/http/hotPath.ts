@@ -3,9 +3,9 @@
  * (stateless, as older clients and curl send it), of a 2025-11-25 session held here awake, or to
  * a legacy SSE stream open here (`/messages?sessionId=`), is read, parsed and — when it is one
  * request the gateway may answer itself (statelessFastPath.ts, sessionCalls.ts) — answered
- * straight from the method table. Express's routing and
- * body parsing cost about as much CPU per request as the rest of the gateway together
- * (docs/BENCHMARKS.md), so the commonest request skips them. Everything else goes to the Express
+ * straight from the method table. Express's routing and body parsing cost about as much CPU per
+ * request as the rest of the gateway together (docs/BENCHMARKS.md), so the commonest requests
+ * skip them. Everything else goes to the Express
  * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
  * skips a request whose stream has ended). Every check of the Express route is made here too:
  * Host/Origin, draining, body size and JSON syntax, with the same answers.
@@ -41,6 +41,25 @@ function reply(res: ServerResponse, { status, body }: { status: number; body: un
   res.end(text);
 }
 
+/** The kinds of POST the hot path takes: stateless, of a session held here awake, to a legacy SSE stream open here. */
+type HotRequest = { kind: 'stateless' } | { kind: 'session' } | { kind: 'stream'; id: string };
+
+/** Which kind of POST `req` is, when the hot path takes it; undefined when it is the app's alone. */
+function hotRequest(req: IncomingMessage, mcp: HotPathDeps['mcp'], sse: HotPathDeps['sse']): HotRequest | undefined {
+  if (req.method !== 'POST') return undefined;
+  // A legacy SSE stream's POST: `/messages?sessionId=ID` and nothing else in the URL.
+  if (req.url?.startsWith(MESSAGES_URL_PREFIX)) {
+    const id = req.url.slice(MESSAGES_URL_PREFIX.length);
+    return sse.holdsStream(id) ? { kind: 'stream', id } : undefined;
+  }
+  if (req.url !== '/mcp') return undefined;
+  const session = req.headers[MCP_HEADERS.sessionId];
+  if (session === undefined)
+    return req.headers[MCP_HEADERS.protocolVersion] === undefined ? { kind: 'stateless' } : undefined;
+  // Only while the session is held here awake: waking or adopting one is the app's.
+  return mcp.holdsSession(session) ? { kind: 'session' } : undefined;
+}
+
 /** Wraps `fallback` (the Express app) with the hot path. */
 export function withHotPath(
   { mcp, sse, drain, check, maxBodyBytes, admission }: HotPathDeps,
@@ -48,23 +67,10 @@ export function withHotPath(
 ): Listener {
   return (req, res) => {
     const headers = req.headers;
-    const session = headers[MCP_HEADERS.sessionId];
-    // A legacy SSE stream's POST: `/messages?sessionId=ID` and nothing else in the URL.
-    const stream = req.url?.startsWith(MESSAGES_URL_PREFIX) ? req.url.slice(MESSAGES_URL_PREFIX.length) : undefined;
-    if (
-      req.method !== 'POST' ||
-      (stream === undefined
-        ? req.url !== '/mcp' ||
-          // A session's POST comes here only while the session is held here awake; waking or adopting one is the app's.
-          (session === undefined ? headers[MCP_HEADERS.protocolVersion] !== undefined : !mcp.holdsSession(session))
-        : !sse.holdsStream(stream)) ||
-      drain.isDraining ||
-      !check(headers).ok
-    ) {
-      return fallback(req, res);
-    }
+    const hot = hotRequest(req, mcp, sse);
+    if (!hot || drain.isDraining || !check(headers).ok) return fallback(req, res);
     // `/messages` reads any body as JSON, whatever its Content-Type: old clients are not all careful.
-    const media = stream === undefined ? unacceptableMedia(headers) : undefined;
+    const media = hot.kind === 'stream' ? undefined : unacceptableMedia(headers);
     if (media) return reply(res, media);
     if (Number(headers['content-length'] ?? 0) > maxBodyBytes) return reply(res, bodyTooLarge(maxBodyBytes));
     drain.trackResponse(res);
@@ -93,11 +99,11 @@ export function withHotPath(
       if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
         const answered =
-          stream !== undefined
-            ? sse.answerDirectly(stream, req, res, body)
-            : session === undefined
-              ? mcp.answerDirectly(body, res, callerOf(req))
-              : mcp.answerInSession(req, res, body);
+          hot.kind === 'stream'
+            ? sse.answerDirectly(hot.id, req, res, body)
+            : hot.kind === 'session'
+              ? mcp.answerInSession(req, res, body)
+              : mcp.answerDirectly(body, res, callerOf(req));
         if (answered) return;
         (req as IncomingMessage & { body?: unknown }).body = body;
         // Admitted already: the Express route must not admit (and charge the rate limit) twice.

@@ -7,7 +7,7 @@
  * the same way, their replies sent on the stream through the same transport.
  */
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { ErrorCode, JSONRPC_VERSION, jsonRpcError, toJsonRpcError } from '@only1mcp/mcp-types';
+import { ErrorCode, JSONRPC_VERSION, jsonRpcError, jsonRpcResult, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler, type Response } from 'express';
 import type { Server } from '@modelcontextprotocol/server';
@@ -101,7 +101,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     request
       .handler(request.params, { signal: call.signal, principal, profile, sessionKey: session.id })
       .then(
-        (result) => ({ jsonrpc: JSONRPC_VERSION, id: request.id, result }),
+        (result) => jsonRpcResult(request.id, result),
         (err: unknown) => ({ jsonrpc: JSONRPC_VERSION, id: request.id, error: toJsonRpcError(err) }),
       )
       .then((message) => {

@@ -20,9 +20,7 @@ export interface AccessControl {
 
 /** The name a resource (or template) is granted by. */
 export function resourceGrantName(registry: Registry, serverId: string, uri: string): string {
-  const settings = registry.settings;
-  const server = settings.servers.find((s) => s.id === serverId);
-  return `${server?.prefix ?? serverId}${settings.routing.separator}${uri}`;
+  return `${registry.serverSettings(serverId)?.prefix ?? serverId}${registry.settings.routing.separator}${uri}`;
 }
 
 /** The grant name and owning server of a routed request's target; undefined for the gateway's own methods. */

@@ -31,7 +31,7 @@ import {
 import type { ChangedList } from '@only1mcp/registry';
 import type { Request, Response } from 'express';
 import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
-import { answerDirectly, SESSION_DIRECT_METHODS, type DirectCaller } from './statelessFastPath';
+import { answerDirectly, type DirectCaller } from './statelessFastPath';
 import { answerInSession, answersInput, type DirectSession } from './sessionCalls';
 import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 import {
@@ -155,10 +155,17 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
    * (sessionCalls.ts). Anything but a list is the client using the session: it is no longer fresh.
    */
   const inSession = (session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): boolean =>
-    answerInSession(body, res, { table: methodTableOf(deps), registry: deps.registry }, session, callerOf(req), () => {
-      enter(session, res);
-      if (!SESSION_DIRECT_METHODS.has(String((body as { method?: unknown } | null)?.method))) session.fresh = false;
-    });
+    answerInSession(
+      body,
+      res,
+      { table: methodTableOf(deps), registry: deps.registry },
+      session,
+      callerOf(req),
+      (used) => {
+        enter(session, res);
+        if (used) session.fresh = false;
+      },
+    );
 
   const notFound = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'application/json' });

@@ -63,8 +63,7 @@ export class ResultCache {
   }
 
   private perSession(serverId: string | undefined): boolean {
-    const server = this.registry.settings.servers.find((s) => s.id === serverId);
-    return server?.connection.mode === 'per_session';
+    return this.registry.serverSettings(serverId)?.connection.mode === 'per_session';
   }
 
   /** A `tools/call`, from the cache when its tool is cacheable. */

@@ -72,8 +72,7 @@ export function directSessionCall(
   const target = targetOf(registry, request.method, request.params);
   if (!target) return undefined;
   if (target.server === undefined) return request;
-  const mode = registry.settings.servers.find((s) => s.id === target.server)?.connection.mode;
-  return mode === 'shared' ? request : undefined;
+  return registry.serverSettings(target.server)?.connection.mode === 'shared' ? request : undefined;
 }
 
 /**
@@ -119,7 +118,8 @@ export function cancelAllSessionCalls(session: DirectSession): void {
 /**
  * Answers a session's POST here when it can be (a list; a plain call, see the module's comment;
  * the cancellation of a call answered here), as `application/json`; false, nothing written,
- * otherwise. `enter` runs first when it is answered here: the session's bookkeeping of a request.
+ * otherwise. `enter` runs first when it is answered here: the session's bookkeeping of a request,
+ * told whether the client used the session for more than its lists.
  */
 export function answerInSession(
   body: unknown,
@@ -127,21 +127,22 @@ export function answerInSession(
   deps: { table: ReadonlyMap<string, MethodHandler>; registry: Registry },
   session: DirectSession,
   caller: DirectCaller,
-  enter: () => void,
+  enter: (used: boolean) => void,
 ): boolean {
   // Every reply names its session, as the SDK transport's do.
   const headers = { [MCP_HEADERS.sessionId]: session.id };
   if (cancelSessionCall(body, session)) {
-    enter();
+    enter(true);
     res.writeHead(202, headers).end();
     return true;
   }
   const request = directSessionCall(body, deps.table, deps.registry, session);
   if (!request) return false;
-  enter();
+  const list = SESSION_DIRECT_METHODS.has(request.method);
+  enter(!list);
   const { principal, profile } = caller;
   const ctx = { principal, profile, sessionKey: session.id };
-  if (SESSION_DIRECT_METHODS.has(request.method)) {
+  if (list) {
     replyDirectly(request, res, { ...ctx, signal: hangUpSignal(res.socket) }, { headers });
     return true;
   }
