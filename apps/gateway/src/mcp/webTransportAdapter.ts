@@ -25,6 +25,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { AuthInfo, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { ErrorCode, jsonRpcError, type JsonRpcErrorResponse, type RequestId } from '@only1mcp/mcp-types';
+import { bodyTooLarge } from '../http/bodyErrors';
 
 /** Serves one HTTP request with a transport; `parsedBody` is the body the edge already parsed. */
 export type NodeTransportHandler = (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void>;
@@ -40,17 +42,16 @@ export interface ServeWebTransportOptions {
 const isEventStream = (contentType: unknown) =>
   typeof contentType === 'string' && contentType.startsWith('text/event-stream');
 
-/** A JSON-RPC error reply the adapter writes itself, to the request's id when it has one (as `toNodeHandler` does). */
-function errorReply(res: ServerResponse, status: number, code: number, message: string, body?: unknown): void {
-  const { id } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as { id?: unknown };
+/** A JSON-RPC error the adapter answers itself (the gateway's own bodies, as on every other path). */
+function errorReply(res: ServerResponse, status: number, body: JsonRpcErrorResponse): void {
   res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
-  res.end(
-    JSON.stringify({
-      jsonrpc: '2.0',
-      error: { code, message },
-      id: typeof id === 'string' || typeof id === 'number' ? id : null,
-    }),
-  );
+  res.end(JSON.stringify(body));
+}
+
+/** The request's id, when the body the edge parsed has one. */
+function requestId(body: unknown): RequestId | undefined {
+  const { id } = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as { id?: unknown };
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
 /** Resolves once `res` can take more (`drain`) or is gone (`close`). */
@@ -87,10 +88,16 @@ export function serveWebTransport(
         ...(parsedBody !== undefined && { parsedBody }),
       });
     } catch (err) {
-      if ((err as { name?: unknown }).name === 'RequestBodyTooLargeError')
-        return errorReply(res, 413, -32000, (err as Error).message);
+      if ((err as { name?: unknown }).name === 'RequestBodyTooLargeError') {
+        const { status, body } = bodyTooLarge(options.maxRequestBodySize);
+        return errorReply(res, status, body);
+      }
       options.onerror(err instanceof Error ? err : new Error(String(err)));
-      return errorReply(res, 500, -32603, 'Internal server error', parsedBody);
+      return errorReply(
+        res,
+        500,
+        jsonRpcError(requestId(parsedBody), ErrorCode.InternalError, 'Internal server error'),
+      );
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = value;

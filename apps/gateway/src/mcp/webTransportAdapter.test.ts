@@ -1,0 +1,74 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { ErrorCode } from '@only1mcp/mcp-types';
+import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
+
+/** A transport that fails every request, as one whose server broke would. */
+class BrokenTransport extends WebStandardStreamableHTTPServerTransport {
+  override handleRequest(): Promise<Response> {
+    return Promise.reject(new Error('broken'));
+  }
+}
+
+const LIMIT = 64;
+
+describe('serveWebTransport', () => {
+  let server: Server;
+  let url: string;
+  const errors: Error[] = [];
+  let serve: (handler: NodeTransportHandler) => void;
+
+  beforeAll(async () => {
+    let handler: NodeTransportHandler = async () => undefined;
+    serve = (next) => {
+      handler = next;
+    };
+    server = createServer((req, res) => {
+      // The edge parsed a body only when the test says so (header), as the gateway's POST routes do.
+      const parsed = req.headers['x-parsed'];
+      void handler(req, res, typeof parsed === 'string' ? JSON.parse(parsed) : undefined);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`;
+  });
+  afterAll(() => server.close());
+
+  it("answers a body over the limit with the gateway's 413 (-32600, the limit named), not the SDK's -32000", async () => {
+    serve(
+      serveWebTransport(new WebStandardStreamableHTTPServerTransport(), {
+        maxRequestBodySize: LIMIT,
+        onerror: (e) => errors.push(e),
+      }),
+    );
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(LIMIT * 2) } }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      error: { code: ErrorCode.InvalidRequest, message: `Request body is larger than ${LIMIT} bytes` },
+    });
+  });
+
+  it("answers a transport failure with 500 / -32603 to the request's id, and reports it", async () => {
+    errors.length = 0;
+    serve(serveWebTransport(new BrokenTransport(), { maxRequestBodySize: LIMIT, onerror: (e) => errors.push(e) }));
+    const message = { jsonrpc: '2.0', id: 'a-1', method: 'ping' };
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-parsed': JSON.stringify(message) },
+      body: JSON.stringify(message),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 'a-1',
+      error: { code: ErrorCode.InternalError, message: 'Internal server error' },
+    });
+    expect(errors.map((e) => e.message)).toEqual(['broken']);
+  });
+});
