@@ -1,51 +1,14 @@
 /**
  * Active health checks run inside the gateway (the single-node default, and the fallback while the
- * health-worker's shared results are stale): the same HealthChecker the health-worker runs, one per
- * group of servers with the same settings, probing every backend replica at its `health.interval`.
+ * health-worker's shared results are stale): the same health checkers the health-worker runs.
  * Results stay in memory and are applied to routing (an unhealthy replica gets no calls until it
  * is healthy again). Passive health (breakers, lost connections) stays as it is and combines with it.
  */
 import type { Config } from '@only1mcp/config';
-import { HealthChecker, InMemoryHealthStore, type HealthRecord, type HealthStore } from '@only1mcp/health';
+import { InMemoryHealthStore } from '@only1mcp/health';
 import type { HealthCheckCounter } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
-
-/** Several checkers started and stopped as one. */
-export interface HealthCheckers {
-  stop(): Promise<void>;
-}
-
-/** What the checkers share: where results go, who they are, what to do on a change. */
-export interface HealthCheckersDeps {
-  store: HealthStore;
-  checkedBy: string;
-  onChange?: (record: HealthRecord) => void;
-  /** Counts every probe by server (the target id is `serverId#index`). */
-  healthChecks?: HealthCheckCounter;
-  logger: Logger;
-}
-
-/** One HealthChecker per health plan of the registry (servers with the same settings); started at once. */
-export function startHealthCheckers(registry: Registry, deps: HealthCheckersDeps): HealthCheckers {
-  const checkers = registry.healthPlans().map(
-    ({ settings, targets }) =>
-      new HealthChecker(
-        {
-          intervalMs: settings.interval,
-          timeoutMs: settings.timeout,
-          unhealthyThreshold: settings.unhealthy_threshold,
-          healthyThreshold: settings.healthy_threshold,
-        },
-        {
-          targets,
-          ...deps,
-          onProbe: (id, ok) => deps.healthChecks?.observe(id.slice(0, id.lastIndexOf('#')), ok),
-        },
-      ),
-  );
-  for (const checker of checkers) checker.start();
-  return { stop: async () => void (await Promise.all(checkers.map((c) => c.stop()))) };
-}
+import { startHealthCheckers, type HealthCheckers } from '@only1mcp/runtime';
 
 /** Starts the in-process checks, applied straight to routing. */
 export function startEmbeddedHealth(

@@ -6,17 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, type Config, type LoadConfigOptions } from '@only1mcp/config';
 import { GatewayMetrics, MetricsRegistry, type MetricsStateSource } from '@only1mcp/metrics';
 import { Registry, type Logger } from '@only1mcp/registry';
-import { createApp, type GatewayApp } from './http/createApp';
-import { withHotPath } from './http/hotPath';
-import { startEmbeddedHealth } from './embeddedHealth';
-import { startSharedHealth, type SharedHealth } from './sharedHealth';
 import {
   ConfigReloader,
   restartRequired,
   type ApplyConfig,
   type ReloadReport,
   type ReloadTrigger,
-} from './configReloader';
+} from '@only1mcp/runtime';
+import { createApp, type GatewayApp } from './http/createApp';
+import { withHotPath } from './http/hotPath';
+import { startEmbeddedHealth } from './embeddedHealth';
+import { startSharedHealth, type SharedHealth } from './sharedHealth';
 
 /** A running gateway. */
 export interface RunningGateway {

@@ -16,7 +16,8 @@ import {
 } from '@only1mcp/health';
 import type { HealthCheckCounter } from '@only1mcp/metrics';
 import type { Logger, Registry } from '@only1mcp/registry';
-import { startEmbeddedHealth, type HealthCheckers } from './embeddedHealth';
+import { longestInterval, type HealthCheckers } from '@only1mcp/runtime';
+import { startEmbeddedHealth } from './embeddedHealth';
 
 /** The shared-health follower of one gateway. */
 export interface SharedHealth {
@@ -25,11 +26,6 @@ export interface SharedHealth {
   /** True while Redis is reachable. */
   redisConnected(): boolean;
   stop(): Promise<void>;
-}
-
-/** The longest check interval of any plan: records are fresh for three of them. */
-export function longestInterval(registry: Registry, config: Config): number {
-  return Math.max(config.health.interval, ...registry.healthPlans().map((p) => p.settings.interval));
 }
 
 /** How long a gateway starting with `redis` waits for it before it serves without (it keeps reconnecting). */

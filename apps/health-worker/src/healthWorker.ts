@@ -7,6 +7,9 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@only1mcp/config';
+import { RedisHealthStore, WorkerLease, createRedisClient, createRedisKeys, recordTtlMs } from '@only1mcp/health';
+import { MetricsRegistry, WorkerMetrics } from '@only1mcp/metrics';
+import { Registry, type Logger } from '@only1mcp/registry';
 import {
   ConfigReloader,
   longestInterval,
@@ -14,10 +17,7 @@ import {
   startHealthCheckers,
   type HealthCheckers,
   type ReloadReport,
-} from '@only1mcp/gateway';
-import { RedisHealthStore, WorkerLease, createRedisClient, createRedisKeys, recordTtlMs } from '@only1mcp/health';
-import { MetricsRegistry, WorkerMetrics } from '@only1mcp/metrics';
-import { Registry, type Logger } from '@only1mcp/registry';
+} from '@only1mcp/runtime';
 import { serveMetrics } from './metricsServer';
 
 /** Options of {@link startHealthWorker}. */

@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@only1mcp/config';
-import { createLogger, reportError, secretsOf } from '@only1mcp/gateway';
+import { createLogger, reportError, secretsOf } from '@only1mcp/runtime';
 import { startHealthWorker } from './healthWorker';
 
 /** The conventional port of a Prometheus exporter. */

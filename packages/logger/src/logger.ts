@@ -1,7 +1,8 @@
 /**
- * The logging seam every package writes through. It is structural (winston's shape), so the
- * gateway passes one winston logger to all of them and tests pass {@link silentLogger} or a
- * recorder, and no library package depends on winston.
+ * The logging seam every package writes through. It is structural (winston's shape), so a
+ * process (gateway, health-worker) passes one winston logger to all of them and tests pass
+ * {@link silentLogger} or a recorder; only `@only1mcp/runtime`, which creates that logger,
+ * depends on winston.
  */
 
 /** Structured fields attached to a log line. */

@@ -4,8 +4,8 @@
  */
 import type { CommanderError } from 'commander';
 import { Command } from 'commander';
+import { EXIT_USAGE } from '@only1mcp/runtime';
 import { VERSION } from '../version';
-import { EXIT_USAGE } from './exitCodes';
 import { registerAdminCommands } from './commands/adminCommands';
 import { registerAuthCommands } from './commands/authCommands';
 import { registerConfigCommands } from './commands/configCommands';

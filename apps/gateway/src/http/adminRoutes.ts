@@ -10,7 +10,7 @@ import type { ServerConfig } from '@only1mcp/config';
 import { ErrorCode, jsonRpcError } from '@only1mcp/mcp-types';
 import type { Registry, ServerStatus } from '@only1mcp/registry';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { ReloadReport } from '../configReloader';
+import type { ReloadReport } from '@only1mcp/runtime';
 import type { SessionSummary } from '../sessionSummary';
 import { VERSION } from '../version';
 import { loopbackOnly, serveMetrics } from './metricsRoutes';

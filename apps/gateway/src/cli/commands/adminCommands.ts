@@ -4,9 +4,8 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '@only1mcp/config';
+import { EXIT_FAILURE, type ReloadReport } from '@only1mcp/runtime';
 import { ADMIN_BASE, type ServerView } from '../../http/adminRoutes';
-import type { ReloadReport } from '../../configReloader';
-import { EXIT_FAILURE } from '../exitCodes';
 
 interface AdminOptions {
   url?: string;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { TEMPLATE_NAMES, configJsonSchema, readTemplate } from '@only1mcp/config';
-import { reportError } from './reportError';
+import { reportError } from '@only1mcp/runtime';
 
 /** Registers the `config` command group. */
 export function registerConfigCommands(program: Command): void {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importMcpServers } from '@only1mcp/config';
-import { reportError } from './reportError';
+import { reportError } from '@only1mcp/runtime';
 
 /** Registers `import`. */
 export function registerImportCommand(program: Command): void {

@@ -1,10 +1,9 @@
 /** `only1mcp start` (HTTP) and `only1mcp stdio` (one client on stdin/stdout). */
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '@only1mcp/config';
+import { createLogger, reportError, secretsOf } from '@only1mcp/runtime';
 import { startGateway, type RunningGateway } from '../../gateway';
-import { createLogger, secretsOf } from '../../logger';
 import { startStdioGateway } from '../../stdioGateway';
-import { reportError } from './reportError';
 
 function parsePort(value: string): number {
   const port = Number(value);

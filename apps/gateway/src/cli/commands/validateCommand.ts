@@ -1,7 +1,7 @@
 /** `only1mcp validate [FILE]`: checks a configuration and prints a one-screen summary. */
 import type { Command } from 'commander';
 import { formatDuration, loadConfig, type Config, type ServerConfig } from '@only1mcp/config';
-import { reportError } from './reportError';
+import { reportError } from '@only1mcp/runtime';
 
 function target(server: ServerConfig): string {
   if (server.transport === 'stdio') return [server.command, ...server.args].join(' ');

@@ -1,8 +1,8 @@
 /**
- * The gateway's winston logger: JSON lines on stderr (stdout belongs to the stdio front). Every
- * line is scrubbed before it is written: fields whose name says they hold a credential are
- * masked, and the configuration's secret values (see `configSecrets`) are masked wherever they
- * appear, so a backend's error message that echoes its token cannot leak it.
+ * The process logger (gateway, health-worker) on winston: JSON lines on stderr (stdout belongs to
+ * the gateway's stdio front). Every line is scrubbed before it is written: fields whose name says
+ * they hold a credential are masked, and the configuration's secret values (see `configSecrets`)
+ * are masked wherever they appear, so a backend's error message that echoes its token cannot leak it.
  */
 import { configSecrets, type Config } from '@only1mcp/config';
 import type { Logger } from '@only1mcp/registry';

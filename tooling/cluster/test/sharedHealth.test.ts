@@ -3,13 +3,15 @@
  * Streamable HTTP fixture replicas, the health-worker and a gateway. A replica frozen with SIGSTOP
  * (its connection stays open) is found by the worker, and the gateway stops routing to it; the
  * worker gone, the gateway's own checks take over; Redis gone, the gateway keeps answering, and
- * reconnects when Redis is back.
+ * reconnects when Redis is back. It runs both apps in one process, so it lives with the cluster's
+ * tests: neither app depends on the other.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigSchema, type Config } from '@only1mcp/config';
 import { startGateway, type RunningGateway } from '@only1mcp/gateway';
-import { silentLogger } from '@only1mcp/registry';
+import { silentLogger } from '@only1mcp/health';
+import { startHealthWorker, type RunningHealthWorker } from '@only1mcp/health-worker';
 import {
   startHttpFixture,
   startRedis,
@@ -19,7 +21,6 @@ import {
   answeringLabels,
   thaw,
 } from '@only1mcp/test-utils';
-import { startHealthWorker, type RunningHealthWorker } from '../src';
 
 let redis: RedisHandle;
 let replicas: HttpFixture[];

@@ -1,0 +1,1 @@
+export { default } from '@only1mcp/eslint-config';

@@ -1,0 +1,12 @@
+/**
+ * @only1mcp/runtime: the process plumbing every Only1MCP process (the gateway, the health-worker)
+ * runs: config reloading, health checkers, winston logging, CLI error reports. Any new export here
+ * is public API.
+ */
+export { ConfigReloader, restartRequired } from './configReloader';
+export type { ApplyConfig, ConfigReloaderOptions, ReloadProblem, ReloadReport, ReloadTrigger } from './configReloader';
+export { longestInterval, startHealthCheckers } from './healthCheckers';
+export type { HealthCheckers, HealthCheckersDeps } from './healthCheckers';
+export { createLogger, scrub, secretsOf } from './logger';
+export { reportError } from './reportError';
+export { EXIT_FAILURE, EXIT_USAGE } from './exitCodes';
