@@ -4,6 +4,7 @@
  *
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
+ *                               [--gc-after]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -11,6 +12,8 @@
  * spawning the gateway to the first `tools/list` that holds the whole catalogue. `--peer` runs
  * mcp-hub (npm, installed outside the workspace) against the same stdio backends. `--profile DIR`
  * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js DIR` reads it).
+ * Under the table: each gateway's V8 heap spaces at its RSS reading (from its /metrics) and, with
+ * `--gc-after`, again 3 s after a full GC: what of its RSS is live, garbage or reserved.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -27,7 +30,9 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import {
   childPids,
   freePort,
+  afterGc,
   handle,
+  heapSpaces,
   machine,
   markdownTable,
   memoryOf,
@@ -207,6 +212,7 @@ async function gatewayRow(
   expected: number,
   samples: number,
   profileDir?: string,
+  gcAfter = false,
 ): Promise<Row> {
   const started = performance.now();
   const gateway = await startGatewayProcess(
@@ -216,7 +222,10 @@ async function gatewayRow(
       routing: { page_size: 10_000 },
       servers,
     },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    [
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...(gcAfter ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+    ],
   );
   try {
     const allMs = await untilAllListed(gateway.url, expected, started);
@@ -224,6 +233,15 @@ async function gatewayRow(
     const { p50, p95, count, serverCpuMs } = await warmList(gateway.url, samples, pid);
     await sleep(500);
     const { rssKb } = memoryOf(pid);
+    heapNotes.push(`${label}: ${await heapSpaces(gateway.url)}`);
+    if (gcAfter) {
+      // A full GC (the heap snapshot's), then a moment for V8 to hand freed pages back.
+      await afterGc(gateway);
+      await sleep(3_000);
+      heapNotes.push(
+        `${label}, 3 s after a full GC: ${await heapSpaces(gateway.url)}; RSS ${mib(memoryOf(pid).rssKb)} (a heap snapshot's own memory included)`,
+      );
+    }
     return [
       label,
       String(count),
@@ -239,6 +257,9 @@ async function gatewayRow(
     await gateway.stop();
   }
 }
+
+/** Each gateway row's V8 heap spaces at its RSS reading, printed under the table. */
+const heapNotes: string[] = [];
 
 /** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
 async function peerRow(cli: string, count: number, each: number, samples: number): Promise<Row> {
@@ -291,6 +312,7 @@ async function main(): Promise<void> {
       samples: { type: 'string', default: '50' },
       peer: { type: 'string' },
       profile: { type: 'string' },
+      'gc-after': { type: 'boolean', default: false },
       'serve-http': { type: 'string' },
     },
   });
@@ -304,7 +326,16 @@ async function main(): Promise<void> {
 
   if (stdio > 0) {
     const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
-    rows.push(await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples, values.profile));
+    rows.push(
+      await gatewayRow(
+        `only1mcp ${stdio} stdio × ${each}`,
+        servers,
+        stdio * each,
+        samples,
+        values.profile,
+        values['gc-after'],
+      ),
+    );
     progress(rows[rows.length - 1]!);
     if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
     progress(rows[rows.length - 1]!);
@@ -314,7 +345,14 @@ async function main(): Promise<void> {
     try {
       const servers = backends.urls.map((url, i) => ({ id: `http${i}`, transport: 'http', url }));
       rows.push(
-        await gatewayRow(`only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`, servers, http * HTTP_TOOLS.length, samples),
+        await gatewayRow(
+          `only1mcp ${http} HTTP × ${HTTP_TOOLS.length}`,
+          servers,
+          http * HTTP_TOOLS.length,
+          samples,
+          undefined,
+          values['gc-after'],
+        ),
       );
       rows[rows.length - 1]![8] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
       progress(rows[rows.length - 1]!);
@@ -340,6 +378,9 @@ async function main(): Promise<void> {
       ],
       rows,
     ) + '\n',
+  );
+  process.stdout.write(
+    `\ngateway V8 heap at the RSS reading, MiB reserved/in use (in use includes garbage not yet collected):\n${heapNotes.map((n) => `- ${n}\n`).join('')}`,
   );
 }
 

@@ -228,24 +228,44 @@ async function latency(samples: number, task: (i: number) => Promise<unknown>): 
  * Makes the gateway collect garbage (a heap snapshot, on SIGUSR2, starts with a full GC) and
  * returns its V8 heap in use afterwards, from its own /metrics, in KiB.
  */
-async function afterGc(gateway: GatewayProcess): Promise<{ heapKb: number }> {
+export async function afterGc(gateway: GatewayProcess): Promise<{ heapKb: number }> {
   const before = new Set(readdirSync(gateway.dir));
   process.kill(gateway.child.pid!, 'SIGUSR2');
   while (!readdirSync(gateway.dir).some((f) => f.endsWith('.heapsnapshot') && !before.has(f))) await sleep(50);
   // The snapshot is written on the gateway's only JS thread, so this answer comes after it.
-  let metrics = '';
-  for (let attempt = 1; !metrics; attempt++) {
+  const metrics = await gatewayMetrics(gateway.url);
+  for (const f of readdirSync(gateway.dir)) if (f.endsWith('.heapsnapshot')) rmSync(join(gateway.dir, f));
+  const used = /nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1];
+  if (!used) throw new Error('no nodejs_heap_size_used_bytes in the gateway /metrics');
+  return { heapKb: Number(used) / 1024 };
+}
+
+/** The gateway's /metrics text (`url` is any URL of the gateway). */
+async function gatewayMetrics(url: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+      return await (await fetch(new URL('/metrics', url))).text();
     } catch (err) {
       // A kept-alive socket the gateway closed while it was paused: retry on a new one.
       if (attempt === 3) throw err;
     }
   }
-  for (const f of readdirSync(gateway.dir)) if (f.endsWith('.heapsnapshot')) rmSync(join(gateway.dir, f));
-  const used = /nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1];
-  if (!used) throw new Error('no nodejs_heap_size_used_bytes in the gateway /metrics');
-  return { heapKb: Number(used) / 1024 };
+}
+
+/**
+ * The gateway's V8 heap spaces now, from its /metrics: "new 32.0/1.0, old 45.7/26.5, …" in MiB,
+ * reserved/in use (in use counts garbage not yet collected). Where RSS goes that RSS alone hides.
+ */
+export async function heapSpaces(url: string): Promise<string> {
+  const metrics = await gatewayMetrics(url);
+  const read = (kind: 'total' | 'used', space: string) =>
+    Number(new RegExp(`nodejs_heap_space_size_${kind}_bytes\\{space="${space}"\\} (\\d+)`).exec(metrics)?.[1] ?? NaN);
+  return ['new', 'old', 'code', 'large_object']
+    .map(
+      (space) =>
+        `${space} ${(read('total', space) / 2 ** 20).toFixed(1)}/${(read('used', space) / 2 ** 20).toFixed(1)}`,
+    )
+    .join(', ');
 }
 
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;

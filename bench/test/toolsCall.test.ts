@@ -14,6 +14,7 @@ import type { LoadResult } from '../src/loadGenerator';
 import { processCpuUs } from '../src/processCpu';
 import { codeOwner, selfTimes, type CpuProfile } from '../src/profileSummary';
 import { formatRatios, type ModeKey, type Row } from '../src/report';
+import { heapSpaces } from '../src/sessions';
 import { createTarget, type Target } from '../src/targets';
 
 describe('targets against a running gateway and HTTP backend', () => {
@@ -65,6 +66,13 @@ describe('targets against a running gateway and HTTP backend', () => {
     } finally {
       await target.close();
     }
+  });
+
+  it("reads the gateway's V8 heap spaces, reserved and in use, from its /metrics", async () => {
+    const spaces = await heapSpaces(gateway.url);
+    expect(spaces).toMatch(
+      /^new \d+\.\d\/\d+\.\d, old \d+\.\d\/\d+\.\d, code \d+\.\d\/\d+\.\d, large_object \d+\.\d\/\d+\.\d$/,
+    );
   });
 
   it('reads the CPU time of another process (the backend) from /proc', () => {
