@@ -40,7 +40,7 @@ import {
   startGatewayProcess,
   type ChildHandle,
 } from './sessions';
-import { processCpuUs } from './processCpu';
+import { machineBusyUs, processCpuUs } from './processCpu';
 
 const GENERATED = join(__dirname, 'generatedServer.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -215,6 +215,7 @@ async function gatewayRow(
   gcAfter = false,
 ): Promise<Row> {
   const started = performance.now();
+  const busyBefore = machineBusyUs();
   const gateway = await startGatewayProcess(
     {
       health: { enabled: false },
@@ -230,6 +231,7 @@ async function gatewayRow(
   try {
     const allMs = await untilAllListed(gateway.url, expected, started);
     const pid = gateway.child.pid!;
+    const startCpu = startUpCpu(busyBefore, pid);
     const { p50, p95, count, serverCpuMs } = await warmList(gateway.url, samples, pid);
     await sleep(500);
     const { rssKb } = memoryOf(pid);
@@ -247,6 +249,7 @@ async function gatewayRow(
       String(count),
       (gateway.listeningMs / 1000).toFixed(2),
       (allMs / 1000).toFixed(2),
+      startCpu,
       p50.toFixed(2),
       p95.toFixed(2),
       serverCpuMs.toFixed(2),
@@ -256,6 +259,16 @@ async function gatewayRow(
   } finally {
     await gateway.stop();
   }
+}
+
+/**
+ * CPU seconds spent from a gateway's spawn to its full list: its own, its backends' (the child
+ * processes it runs) and the whole machine's (all of these and this benchmark's polling):
+ * "1.23 / 20.10 / 24.56".
+ */
+function startUpCpu(busyBefore: number, pid: number): string {
+  const children = childPids(pid).reduce((sum, child) => sum + processCpuUs(child), 0);
+  return [processCpuUs(pid), children, machineBusyUs() - busyBefore].map((us) => (us / 1e6).toFixed(2)).join(' / ');
 }
 
 /** Each gateway row's V8 heap spaces at its RSS reading, printed under the table. */
@@ -271,6 +284,7 @@ async function peerRow(cli: string, count: number, each: number, samples: number
   writeFileSync(file, JSON.stringify({ mcpServers }));
   const port = await freePort();
   const started = performance.now();
+  const busyBefore = machineBusyUs();
   // Its workspace cache and logs go to XDG directories: point them into the temporary directory.
   const env = { ...process.env, HOME: dir, XDG_STATE_HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir };
   const child = spawn(process.execPath, [cli, '--port', String(port), '--config', file], {
@@ -284,6 +298,7 @@ async function peerRow(cli: string, count: number, each: number, samples: number
     // mcp-hub 4.2.1 serves MCP over the legacy HTTP+SSE transport only (GET /mcp, POST /messages).
     const allMs = await untilAllListed(url, count * each, started, true);
     const pid = child.pid!;
+    const startCpu = startUpCpu(busyBefore, pid);
     const { p50, p95, count: listed, serverCpuMs } = await warmList(url, samples, pid, true);
     await sleep(500);
     return [
@@ -291,6 +306,7 @@ async function peerRow(cli: string, count: number, each: number, samples: number
       String(listed),
       '-',
       (allMs / 1000).toFixed(2),
+      startCpu,
       p50.toFixed(2),
       p95.toFixed(2),
       serverCpuMs.toFixed(2),
@@ -354,7 +370,7 @@ async function main(): Promise<void> {
           values['gc-after'],
         ),
       );
-      rows[rows.length - 1]![8] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
+      rows[rows.length - 1]![9] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
       progress(rows[rows.length - 1]!);
     } finally {
       await backends.process.stop();
@@ -370,6 +386,7 @@ async function main(): Promise<void> {
         'tools',
         'listening s',
         'all tools listed s',
+        'CPU s to full list: gateway / backends / machine',
         'warm list p50 ms',
         'warm list p95 ms',
         'gateway CPU ms/list',

@@ -19,3 +19,13 @@ export function processCpuUs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1e6) / TICKS_PER_SECOND;
 }
+
+/**
+ * CPU time the whole machine has spent busy (every process, every core: user, nice, system, irq,
+ * softirq, steal) in µs, from /proc/stat: what a start-up that many processes share costs in all.
+ */
+export function machineBusyUs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+  return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 1e6) / TICKS_PER_SECOND;
+}
