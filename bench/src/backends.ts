@@ -4,7 +4,7 @@
  *
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
- *                               [--gc-after]
+ *                               [--gc-after] [--health] [--idle 90s]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -14,6 +14,8 @@
  * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js DIR` reads it).
  * Under the table: each gateway's V8 heap spaces at its RSS reading (from its /metrics) and, with
  * `--gc-after`, again 3 s after a full GC: what of its RSS is live, garbage or reserved.
+ * `--idle 90s` then leaves each gateway idle and reads its RSS every 10 s; `--health` turns
+ * active health checks on (default settings) for the gateways.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -21,6 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@only1mcp/config';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -211,14 +214,13 @@ async function gatewayRow(
   servers: object[],
   expected: number,
   samples: number,
-  profileDir?: string,
-  gcAfter = false,
+  { profileDir, gcAfter = false, health = false, idleMs = 0 }: RowOptions = {},
 ): Promise<Row> {
   const started = performance.now();
   const busyBefore = machineBusyUs();
   const gateway = await startGatewayProcess(
     {
-      health: { enabled: false },
+      health: { enabled: health },
       logging: { level: 'warn' },
       routing: { page_size: 10_000 },
       servers,
@@ -236,6 +238,7 @@ async function gatewayRow(
     await sleep(500);
     const { rssKb } = memoryOf(pid);
     heapNotes.push(`${label}: ${await heapSpaces(gateway.url)}`);
+    if (idleMs > 0) idleNotes.push(`${label}: ${await idleRss(pid, idleMs)}`);
     if (gcAfter) {
       // A full GC (the heap snapshot's), then a moment for V8 to hand freed pages back.
       await afterGc(gateway);
@@ -273,6 +276,33 @@ function startUpCpu(busyBefore: number, pid: number): string {
 
 /** Each gateway row's V8 heap spaces at its RSS reading, printed under the table. */
 const heapNotes: string[] = [];
+/** Each gateway row's RSS while it idled (`--idle`), printed under the table. */
+const idleNotes: string[] = [];
+
+/** What a gateway row measures besides start-up, lists and RSS. */
+interface RowOptions {
+  /** Write the gateway's CPU profile here. */
+  profileDir?: string;
+  /** Read the heap spaces again after a full GC. */
+  gcAfter?: boolean;
+  /** Active health checks on (default settings: every replica pinged every 10 s). */
+  health?: boolean;
+  /** After the RSS reading, leave the gateway idle this long, its RSS read every 10 s. */
+  idleMs?: number;
+}
+
+/**
+ * The RSS of an idle gateway every 10 s for `ms` ("t=0 s 149.0, t=10 s 149.3, …" MiB): whether
+ * and when V8 hands back what start-up left, and what health checks add between collections.
+ */
+async function idleRss(pid: number, ms: number): Promise<string> {
+  const readings: string[] = [];
+  for (let t = 0; t <= ms; t += 10_000) {
+    if (t > 0) await sleep(10_000);
+    readings.push(`t=${t / 1000} s ${(memoryOf(pid).rssKb / 1024).toFixed(1)}`);
+  }
+  return `${readings.join(', ')} MiB`;
+}
 
 /** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
 async function peerRow(cli: string, count: number, each: number, samples: number): Promise<Row> {
@@ -329,6 +359,8 @@ async function main(): Promise<void> {
       peer: { type: 'string' },
       profile: { type: 'string' },
       'gc-after': { type: 'boolean', default: false },
+      health: { type: 'boolean', default: false },
+      idle: { type: 'string', default: '0s' },
       'serve-http': { type: 'string' },
     },
   });
@@ -337,20 +369,19 @@ async function main(): Promise<void> {
   const each = Number(values['tools-each']);
   const http = Number(values.http);
   const samples = Number(values.samples);
+  const idleMs = parseDuration(values.idle);
+  if (idleMs === undefined) throw new Error('--idle takes a duration such as 90s');
+  const rowOptions: RowOptions = { gcAfter: values['gc-after'], health: values.health, idleMs };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);
 
   if (stdio > 0) {
     const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
     rows.push(
-      await gatewayRow(
-        `only1mcp ${stdio} stdio × ${each}`,
-        servers,
-        stdio * each,
-        samples,
-        values.profile,
-        values['gc-after'],
-      ),
+      await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples, {
+        ...rowOptions,
+        profileDir: values.profile,
+      }),
     );
     progress(rows[rows.length - 1]!);
     if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
@@ -366,8 +397,7 @@ async function main(): Promise<void> {
           servers,
           http * HTTP_TOOLS.length,
           samples,
-          undefined,
-          values['gc-after'],
+          rowOptions,
         ),
       );
       rows[rows.length - 1]![9] = `${mib(memoryOf(backends.process.child.pid!).rssKb)} (1 process)`;
@@ -399,6 +429,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\ngateway V8 heap at the RSS reading, MiB reserved/in use (in use includes garbage not yet collected):\n${heapNotes.map((n) => `- ${n}\n`).join('')}`,
   );
+  if (idleNotes.length > 0)
+    process.stdout.write(
+      `\ngateway RSS while idle${values.health ? ', health checks on' : ''}:\n${idleNotes.map((n) => `- ${n}\n`).join('')}`,
+    );
 }
 
 void main().catch((err: unknown) => {

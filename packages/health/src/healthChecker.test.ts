@@ -151,4 +151,61 @@ describe('HealthChecker', () => {
     await checker.runOnce();
     expect(checker.healthAll().map((h) => h.id)).toEqual(['a#0']);
   });
+
+  describe('on its timer', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    /** Four targets that count their probes. */
+    function counted() {
+      const probes = new Map<string, number>();
+      const targets: HealthTarget[] = ['a#0', 'b#0', 'c#0', 'd#0'].map((id) => ({
+        id,
+        probe: async () => void probes.set(id, (probes.get(id) ?? 0) + 1),
+      }));
+      const counts = () => targets.map((t) => probes.get(t.id) ?? 0);
+      return { targets, counts };
+    }
+
+    it('probes every target at once first, then spreads each round evenly over the interval', async () => {
+      const { targets, counts } = counted();
+      const { checker } = setup(targets, { intervalMs: 400 });
+      checker.start();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(counts()).toEqual([1, 1, 1, 1]);
+      // The second round begins at 400 ms: target k of 4 is probed k × 100 ms into it.
+      await jest.advanceTimersByTimeAsync(400);
+      expect(counts()).toEqual([2, 1, 1, 1]);
+      await jest.advanceTimersByTimeAsync(100);
+      expect(counts()).toEqual([2, 2, 1, 1]);
+      await jest.advanceTimersByTimeAsync(200);
+      expect(counts()).toEqual([2, 2, 2, 2]);
+      // Each target once per interval, round after round.
+      await jest.advanceTimersByTimeAsync(400 * 3);
+      expect(counts()).toEqual([5, 5, 5, 5]);
+      await checker.stop();
+    });
+
+    it('stop() cancels the probes of a round still waiting for their turn', async () => {
+      const { targets, counts } = counted();
+      const { checker } = setup(targets, { intervalMs: 400 });
+      checker.start();
+      await jest.advanceTimersByTimeAsync(400);
+      expect(counts()).toEqual([2, 1, 1, 1]);
+      await checker.stop();
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(counts()).toEqual([2, 1, 1, 1]);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('skips a target whose probe from the last round still runs, rather than probing it twice', async () => {
+      let started = 0;
+      const slow: HealthTarget = { id: 'slow#0', probe: () => (started++, new Promise(() => undefined)) };
+      const { checker } = setup([slow], { intervalMs: 400, timeoutMs: 60_000 });
+      checker.start();
+      await jest.advanceTimersByTimeAsync(400 * 3);
+      expect(started).toBe(1);
+      await checker.stop();
+    });
+  });
 });

@@ -2,6 +2,12 @@
  * Active health checking: probes every target each interval, applies the thresholds, writes every
  * result to the HealthStore and reports status changes. Probes are injected (the registry supplies
  * MCP pings), so this file knows nothing about transports.
+ *
+ * The first round probes every target at once (their status is wanted soon after start-up); each
+ * later round spreads its probes evenly over the interval, so each target is still probed once
+ * per interval, but a hundred backends are not pinged in the same millisecond: no burst of
+ * probes competing with clients' calls on the event loop, against backends sharing a host, or in
+ * flight together across a young-generation GC (which promotes them all to the old generation).
  */
 import { systemClock, type Clock } from './clock';
 import type { HealthRecord } from './healthRecord';
@@ -55,6 +61,8 @@ export class HealthChecker {
   private readonly states = new Map<string, TargetHealth>();
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private timer: NodeJS.Timeout | undefined;
+  /** Probes of the current round still waiting for their turn. */
+  private readonly turns = new Set<NodeJS.Timeout>();
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -69,7 +77,7 @@ export class HealthChecker {
   /** Probes now and then every `intervalMs`; calling it twice changes nothing. */
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs);
+    this.timer = setInterval(() => this.runSpread(), this.options.intervalMs);
     // The gateway's server keeps the process alive; the checker alone should not.
     this.timer.unref();
     void this.runOnce();
@@ -79,6 +87,8 @@ export class HealthChecker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const turn of this.turns) clearTimeout(turn);
+    this.turns.clear();
     const pending = [...this.inFlight.values()];
     for (const { controller } of pending) controller.abort(STOPPED);
     await Promise.all(pending.map((p) => p.done));
@@ -89,10 +99,38 @@ export class HealthChecker {
    * previous probe is still running is skipped rather than probed twice.
    */
   async runOnce(): Promise<void> {
+    await Promise.all(this.currentTargets().map((t) => this.checkUnlessRunning(t)));
+  }
+
+  /** A round on the timer: target k of n is probed k × interval / n into it (see the header). */
+  private runSpread(): void {
+    const targets = this.currentTargets();
+    const gapMs = this.options.intervalMs / targets.length;
+    targets.forEach((target, k) => {
+      if (k === 0) return void this.checkUnlessRunning(target);
+      const turn = setTimeout(
+        () => {
+          this.turns.delete(turn);
+          void this.checkUnlessRunning(target);
+        },
+        Math.floor(k * gapMs),
+      );
+      turn.unref();
+      this.turns.add(turn);
+    });
+  }
+
+  /** The targets of a new round; what is known of targets no longer listed is forgotten. */
+  private currentTargets(): HealthTarget[] {
     const targets = [...this.deps.targets()];
     const ids = new Set(targets.map((t) => t.id));
     for (const id of this.states.keys()) if (!ids.has(id)) this.states.delete(id);
-    await Promise.all(targets.filter((t) => !this.inFlight.has(t.id)).map((t) => this.check(t)));
+    return targets;
+  }
+
+  /** A target whose previous probe is still running is skipped rather than probed twice. */
+  private checkUnlessRunning(target: HealthTarget): Promise<void> {
+    return this.inFlight.has(target.id) ? Promise.resolve() : this.check(target);
   }
 
   /** What the checker currently knows about one target. */
