@@ -156,21 +156,21 @@ describe('HealthChecker', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());
 
-    /** Four targets that count their probes. */
-    function counted() {
+    /** A checker started on four targets that count their probes, probing every 400 ms. */
+    function startedOnFour() {
       const probes = new Map<string, number>();
       const targets: HealthTarget[] = ['a#0', 'b#0', 'c#0', 'd#0'].map((id) => ({
         id,
         probe: async () => void probes.set(id, (probes.get(id) ?? 0) + 1),
       }));
+      const { checker } = setup(targets, { intervalMs: 400 });
+      checker.start();
       const counts = () => targets.map((t) => probes.get(t.id) ?? 0);
-      return { targets, counts };
+      return { checker, counts };
     }
 
     it('probes every target at once first, then spreads each round evenly over the interval', async () => {
-      const { targets, counts } = counted();
-      const { checker } = setup(targets, { intervalMs: 400 });
-      checker.start();
+      const { checker, counts } = startedOnFour();
       await jest.advanceTimersByTimeAsync(0);
       expect(counts()).toEqual([1, 1, 1, 1]);
       // The second round begins at 400 ms: target k of 4 is probed k × 100 ms into it.
@@ -187,9 +187,7 @@ describe('HealthChecker', () => {
     });
 
     it('stop() cancels the probes of a round still waiting for their turn', async () => {
-      const { targets, counts } = counted();
-      const { checker } = setup(targets, { intervalMs: 400 });
-      checker.start();
+      const { checker, counts } = startedOnFour();
       await jest.advanceTimersByTimeAsync(400);
       expect(counts()).toEqual([2, 1, 1, 1]);
       await checker.stop();
