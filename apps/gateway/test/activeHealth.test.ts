@@ -8,19 +8,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { startHttpFixture, waitFor, type HttpFixture, answeringLabels, thaw } from '@only1mcp/test-utils';
+import { startHealthPool, waitFor, type HttpFixture, answeringLabels, thaw } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
+let pool: Awaited<ReturnType<typeof startHealthPool>>;
 let replicas: HttpFixture[];
 let gateway: RunningGateway;
 let client: Client;
 
 beforeAll(async () => {
-  replicas = await Promise.all(['a', 'b'].map((label) => startHttpFixture({ transport: 'http', label })));
-  const parsed = ConfigSchema.parse({
-    servers: [{ id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), request_timeout: '2s' }],
-    health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
-  });
+  pool = await startHealthPool();
+  replicas = pool.replicas;
+  const parsed = ConfigSchema.parse(pool.config);
   gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
   client = new Client({ name: 'health-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
@@ -30,7 +29,7 @@ afterAll(async () => {
   thaw((replicas ?? []).map((r) => r.pid));
   await client?.close();
   await gateway?.stop();
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
+  await pool?.stop();
 });
 
 const health = (index: number) => gateway.registry.status()[0]!.replicas[index]!.health;

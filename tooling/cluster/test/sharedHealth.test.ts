@@ -13,7 +13,7 @@ import { startGateway, type RunningGateway } from '@only1mcp/gateway';
 import { silentLogger } from '@only1mcp/health';
 import { startHealthWorker, type RunningHealthWorker } from '@only1mcp/health-worker';
 import {
-  startHttpFixture,
+  startHealthPool,
   startRedis,
   waitFor,
   type HttpFixture,
@@ -23,6 +23,7 @@ import {
 } from '@only1mcp/test-utils';
 
 let redis: RedisHandle;
+let pool: Awaited<ReturnType<typeof startHealthPool>>;
 let replicas: HttpFixture[];
 let worker: RunningHealthWorker | undefined;
 let gateway: RunningGateway;
@@ -32,12 +33,9 @@ let config: Config;
 
 beforeAll(async () => {
   redis = await startRedis();
-  replicas = await Promise.all(['a', 'b'].map((label) => startHttpFixture({ transport: 'http', label })));
-  config = ConfigSchema.parse({
-    servers: [{ id: 'pool', transport: 'http', urls: replicas.map((r) => r.url), request_timeout: '2s' }],
-    health: { interval: '200ms', timeout: '300ms', unhealthy_threshold: 2, healthy_threshold: 1 },
-    redis: { url: redis.url, key_prefix: 'test:' },
-  });
+  pool = await startHealthPool();
+  replicas = pool.replicas;
+  config = ConfigSchema.parse({ ...pool.config, redis: { url: redis.url, key_prefix: 'test:' } });
   worker = await startHealthWorker(config, silentLogger, { metrics: { host: '127.0.0.1', port: 0 } });
   await waitFor('the worker to hold the lease', () => worker!.probing);
   gateway = await startGateway({ ...config, server: { ...config.server, port: 0 } }, silentLogger);
@@ -53,7 +51,7 @@ afterAll(async () => {
   await gateway?.stop();
   await second?.stop();
   await worker?.stop();
-  await Promise.all((replicas ?? []).map((r) => r.stop()));
+  await pool?.stop();
   await redis?.stop();
 });
 

@@ -20,6 +20,6 @@ export { startModernFixture } from './modernFixture';
 export type { ModernFixture } from './modernFixture';
 export { PROCFS, markedProcesses } from './markedProcesses';
 export { rawPost } from './rawPost';
-export { answeringLabels, thaw } from './replicaProbes';
+export { answeringLabels, startHealthPool, thaw } from './replicaProbes';
 export { loudLines, recordingLogger } from './recordingLogger';
 export type { RecordingLogger } from './recordingLogger';
