@@ -6,7 +6,7 @@
  * two minutes. Prints requests and failures by method, the post-GC heap and RSS series with their
  * linear trends, and whether any fixture process or listening socket was left; exits 1 when an
  * idempotent request failed, a tools/call failed other than by a replica going away, or something
- * was left behind. The short CI version is apps/gateway/test/soak.test.ts.
+ * was left behind. The short CI version is bench/test/soak.test.ts.
  *
  *   node bench/dist/soak.js --duration 10m [--kill-every 60s] [--reload-every 120s] [--sample-every 5s]
  */
