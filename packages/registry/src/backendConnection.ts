@@ -8,6 +8,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import type { ServerConfig } from '@only1mcp/config';
 import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types';
 import type { Logger } from '@only1mcp/logger';
+import { httpFetch } from './httpFetch';
 import { SdkConnection } from './sdkConnection';
 
 /** Options for one request to a backend. */
@@ -168,9 +169,14 @@ function createTransport(replicaId: string, target: ReplicaTarget, logger: Logge
         return transport;
       };
     case 'http':
-      return () => new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
+      return () =>
+        new StreamableHTTPClientTransport(new URL(target.url), {
+          requestInit: { headers: target.headers },
+          fetch: httpFetch,
+        });
     case 'sse':
-      return () => new SSEClientTransport(new URL(target.url), { requestInit: { headers: target.headers } });
+      return () =>
+        new SSEClientTransport(new URL(target.url), { requestInit: { headers: target.headers }, fetch: httpFetch });
   }
 }
 

@@ -1,0 +1,148 @@
+import { getEventListeners } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { httpFetch } from './httpFetch';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+/** A real HTTP server whose handler each test sets; counts the TCP connections it accepted. */
+let handler: Handler;
+let server: Server;
+let base: string;
+let connections = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  connections = 0;
+  server.closeIdleConnections();
+});
+
+it('sends the method, headers and body, and answers with status, headers and body', async () => {
+  handler = (req, res, body) => {
+    res.setHeader('set-cookie', ['a=1', 'b=2']);
+    res.writeHead(201, 'Made', { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        method: req.method,
+        auth: req.headers.authorization,
+        length: req.headers['content-length'],
+        body,
+      }),
+    );
+  };
+  const headers = new Headers({ authorization: 'Bearer t' });
+  const res = await httpFetch(new URL(`${base}/mcp`), { method: 'post', headers, body: '{"x":1}' });
+  expect(res.status).toBe(201);
+  expect(res.statusText).toBe('Made');
+  expect(res.ok).toBe(true);
+  expect(res.headers.get('content-type')).toBe('application/json');
+  expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+  expect(await res.json()).toEqual({ method: 'POST', auth: 'Bearer t', length: '7', body: '{"x":1}' });
+});
+
+it('reuses one keep-alive connection for requests in sequence', async () => {
+  handler = (_req, res) => res.end('ok');
+  for (let i = 0; i < 5; i++) expect(await (await httpFetch(`${base}/`)).text()).toBe('ok');
+  // An empty body (204) gives the socket back without being read.
+  handler = (_req, res) => res.writeHead(204).end();
+  for (let i = 0; i < 3; i++) expect((await httpFetch(`${base}/`, { method: 'DELETE' })).body).toBeNull();
+  expect(connections).toBe(1);
+});
+
+it('sends again on a new connection when the server closed the idle one just before', async () => {
+  handler = (_req, res) => res.end('ok');
+  await (await httpFetch(`${base}/`)).text();
+  const before = connections;
+  server.closeIdleConnections(); // the client's agent still holds that socket as free
+  expect(await (await httpFetch(`${base}/`, { method: 'POST', body: 'x' })).text()).toBe('ok');
+  expect(connections).toBe(before + 1);
+});
+
+it('streams the body as it arrives (an SSE stream is read before it ends)', async () => {
+  let finish = () => {};
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\n\n');
+    finish = () => res.end('data: two\n\n');
+  };
+  const res = await httpFetch(`${base}/sse`);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  expect((await reader.read()).value).toBe('data: one\n\n');
+  finish();
+  let rest = '';
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+  expect(rest).toBe('data: two\n\n');
+});
+
+it('rejects with the signal reason when aborted before the answer, and frees the signal', async () => {
+  let seen: () => void;
+  const arrived = new Promise<void>((resolve) => (seen = resolve));
+  handler = () => seen(); // never answers
+  const controller = new AbortController();
+  const pending = httpFetch(`${base}/`, { signal: controller.signal });
+  await arrived;
+  const reason = new Error('client went away');
+  controller.abort(reason);
+  await expect(pending).rejects.toBe(reason);
+  await expect(httpFetch(`${base}/`, { signal: controller.signal })).rejects.toBe(reason);
+});
+
+it('errors the body stream when aborted after the headers', async () => {
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\n\n');
+  };
+  const controller = new AbortController();
+  const res = await httpFetch(`${base}/`, { signal: controller.signal });
+  const reader = res.body!.getReader();
+  await reader.read();
+  controller.abort(new Error('stop'));
+  await expect(reader.read()).rejects.toThrow();
+});
+
+it('leaves no listener on a long-lived signal once requests are done', async () => {
+  handler = (_req, res) => res.end('ok');
+  const controller = new AbortController();
+  for (let i = 0; i < 20; i++) await (await httpFetch(`${base}/`, { signal: controller.signal })).text();
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+});
+
+it('fails as fetch does when nothing listens: TypeError "fetch failed" with the socket error', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const err = (await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e)) as TypeError;
+  expect(err).toBeInstanceOf(TypeError);
+  expect(err.message).toBe('fetch failed');
+  expect((err.cause as { code?: string }).code).toBe('ECONNREFUSED');
+});
+
+it("returns a redirect as it is (the SDK follows it), and rejects one under redirect: 'error'", async () => {
+  handler = (_req, res) => res.writeHead(307, { location: '/elsewhere' }).end();
+  const res = await httpFetch(`${base}/`, { redirect: 'manual' });
+  expect(res.status).toBe(307);
+  expect(res.headers.get('location')).toBe('/elsewhere');
+  await expect(httpFetch(`${base}/`, { redirect: 'error' })).rejects.toThrow('fetch failed');
+});
+
+it('refuses what it cannot send: a streamed body, another protocol', async () => {
+  await expect(httpFetch(`${base}/`, { method: 'POST', body: new ReadableStream() })).rejects.toThrow(TypeError);
+  await expect(httpFetch('ftp://127.0.0.1/')).rejects.toThrow('fetch failed');
+});

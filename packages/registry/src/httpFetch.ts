@@ -1,0 +1,157 @@
+/**
+ * The `fetch` the SDK's HTTP client transports (Streamable HTTP, legacy SSE) reach backends with:
+ * `node:http`/`node:https` on keep-alive agents, answering with a WHATWG `Response` as `fetch` does.
+ *
+ * Why not Node's own `fetch` (undici): every response it returns is held through `WeakRef`s (the
+ * response and its body stream, for its finalizer), and V8's young-generation collector treats a
+ * `WeakRef` target as alive, so each request's whole object graph (request clone, streams, socket
+ * parser state) is promoted to the old generation and waits there for a full collection. With 100
+ * HTTP backends pinged every 10 s that kept the gateway at 110–175 MiB RSS; this adapter's
+ * garbage dies young (docs/BENCHMARKS.md, sixth pass), and a `tools/call` to an HTTP backend
+ * costs the gateway 40 % less CPU.
+ *
+ * What it does not do, because the SDK's transports do not ask for it: follow redirects (the SDK
+ * passes `redirect: 'manual'` and follows same-origin ones itself; `'error'` is honoured), stream a
+ * request body (bodies are strings or bytes), or ask for compressed responses.
+ */
+import type { FetchLike } from '@modelcontextprotocol/client';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+
+/**
+ * How long an idle keep-alive socket is kept: undici's default, under the 5 s that Node's and
+ * most servers keep one, so a request is not sent on a socket the server is closing. A server's
+ * `Keep-Alive: timeout=N` hint shortens it (Node's agent reads it).
+ */
+const IDLE_SOCKET_MS = 4_000;
+/** How long a TCP (and TLS) connect may take, as undici's default. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Statuses whose response has no body (the `Response` constructor rejects one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Attempts of one request when reused keep-alive sockets turn out closed (see send). */
+const MAX_ATTEMPTS = 3;
+
+const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, noDelay: true };
+const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+
+/** Rejects as `fetch` does when the network fails: a TypeError "fetch failed" with the cause. */
+const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
+
+/** The request headers as node:http takes them (a `Headers` joins repeated ones as fetch sends them). */
+function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
+function bodyOf(init: RequestInit | undefined): string | Uint8Array | undefined {
+  const body = init?.body;
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  throw new TypeError('httpFetch sends string or byte bodies only');
+}
+
+/** The response's headers, repeated ones kept (as `fetch` does, `set-cookie` included). */
+function responseHeaders(res: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return headers;
+}
+
+/** Fails a socket that has not connected in time (node:http itself waits for the OS, minutes). */
+function boundConnect(socket: Socket): void {
+  if (!socket.connecting) return;
+  const timer = setTimeout(() => {
+    const err = Object.assign(new Error(`connect timed out after ${CONNECT_TIMEOUT_MS} ms`), {
+      code: 'ETIMEDOUT',
+    });
+    socket.destroy(err);
+  }, CONNECT_TIMEOUT_MS);
+  const clear = () => clearTimeout(timer);
+  socket.once('connect', clear);
+  socket.once('close', clear);
+}
+
+/** What one request is, parsed once for every attempt. */
+interface Outgoing {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | Uint8Array | undefined;
+  signal: AbortSignal | undefined;
+  redirect: RequestInit['redirect'];
+}
+
+/**
+ * Sends one request. A keep-alive socket the server closed just before it was reused fails before
+ * any answer ("socket hang up"): the request is sent again on another socket, as browsers do,
+ * since the server closed that connection idle and never saw the request. Bounded, so a server
+ * that resets every connection still fails.
+ */
+function send(out: Outgoing, resolve: (res: Response) => void, reject: (err: unknown) => void, attempt = 1): void {
+  const { url, method, signal } = out;
+  const request = (url.protocol === 'https:' ? https : http).request(url, {
+    method,
+    headers: out.headers,
+    agent: agents[url.protocol as keyof typeof agents],
+  });
+  let answered = false;
+  // As fetch: an abort before the headers rejects with the signal's reason; after them, the
+  // body stream errors.
+  const onAbort = () => {
+    request.destroy(signal?.reason);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  request.once('close', () => signal?.removeEventListener('abort', onAbort));
+  request.once('socket', boundConnect);
+  request.once('error', (err: NodeJS.ErrnoException) => {
+    if (answered) return;
+    if (signal?.aborted) return reject(signal.reason);
+    if (request.reusedSocket && err.code === 'ECONNRESET' && attempt < MAX_ATTEMPTS)
+      return send(out, resolve, reject, attempt + 1);
+    reject(fetchFailed(err));
+  });
+  request.once('response', (res) => {
+    answered = true;
+    try {
+      const status = res.statusCode ?? 0;
+      if (out.redirect === 'error' && REDIRECT_STATUSES.has(status)) {
+        res.resume();
+        request.destroy();
+        return reject(fetchFailed(new Error(`redirected (HTTP ${status}) and redirect is 'error'`)));
+      }
+      const empty = method === 'HEAD' || NULL_BODY_STATUSES.has(status);
+      // An empty body is read here, so the socket goes back to the agent at once.
+      if (empty) res.resume();
+      const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+      resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders(res) }));
+    } catch (err) {
+      res.destroy();
+      reject(fetchFailed(err));
+    }
+  });
+  request.end(out.body);
+}
+
+/** `fetch` over node:http(s); see the file's comment for what it leaves to the SDK. */
+export const httpFetch: FetchLike = (input, init) =>
+  new Promise<Response>((resolve, reject) => {
+    const url = typeof input === 'string' ? new URL(input) : input;
+    if (!(url.protocol in agents)) return reject(fetchFailed(new Error(`unsupported protocol ${url.protocol}`)));
+    const signal = init?.signal ?? undefined;
+    if (signal?.aborted) return reject(signal.reason);
+    let body: string | Uint8Array | undefined;
+    try {
+      body = bodyOf(init);
+    } catch (err) {
+      return reject(err);
+    }
+    const method = (init?.method ?? 'GET').toUpperCase();
+    send({ url, method, headers: headersOf(init), body, signal, redirect: init?.redirect }, resolve, reject);
+  });
