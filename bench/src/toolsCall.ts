@@ -6,6 +6,7 @@
  *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
  *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
+ *                                [--gateway-node-options=--max-semi-space-size=2]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
@@ -16,6 +17,8 @@
  * over four 4-second runs against one gateway), not the gateway a client meets after a minute.
  * `--profile DIR` runs the gateways under `--cpu-prof` (profiles land in DIR when they stop);
  * `--gateway` drives an already running gateway instead of the stdio-backend one.
+ * `--gateway-node-options` passes Node/V8 options to the gateway processes only (the floor and
+ * the load generators keep Node's defaults), to measure what such a setting costs.
  */
 import { parseDuration } from '@only1mcp/config';
 import { parseArgs } from 'node:util';
@@ -39,6 +42,8 @@ interface Options {
   inProcess: boolean;
   profileDir: string | undefined;
   gatewayUrl: string | undefined;
+  /** Node options for the gateway processes only (`--gateway-node-options`), e.g. V8 heap sizes. */
+  gatewayNodeOptions: string[];
 }
 
 const ALL_MODES = Object.keys(MODES).join(',');
@@ -58,6 +63,7 @@ function parseOptions(argv: string[]): Options {
       'in-process': { type: 'boolean', default: false },
       profile: { type: 'string' },
       gateway: { type: 'string' },
+      'gateway-node-options': { type: 'string', default: '' },
     },
   });
   const durationMs = parseDuration(values.duration);
@@ -81,6 +87,7 @@ function parseOptions(argv: string[]): Options {
     inProcess: values['in-process'],
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     gatewayUrl: values.gateway,
+    gatewayNodeOptions: values['gateway-node-options'].split(' ').filter(Boolean),
   };
 }
 
@@ -104,7 +111,10 @@ class Servers {
   gateway(kind: BenchBackend['kind']): Promise<GatewayProcess> {
     let gateway = this.gateways.get(kind);
     if (!gateway) {
-      const nodeArgs = this.options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`] : [];
+      const nodeArgs = [
+        ...this.options.gatewayNodeOptions,
+        ...(this.options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.options.profileDir}`] : []),
+      ];
       gateway = (async () => {
         const backend: BenchBackend = kind === 'stdio' ? { kind } : { kind, url: (await this.httpBackend()).url };
         return startGatewayProcess(benchConfigFile(backend), nodeArgs);
