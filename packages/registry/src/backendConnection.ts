@@ -3,13 +3,14 @@
  * below is the only place that looks at the transport kind.
  */
 import { SSEClientTransport, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { ServerConfig } from '@only1mcp/config';
 import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types';
 import type { Logger } from '@only1mcp/logger';
 import { httpFetch } from './httpFetch';
 import { SdkConnection } from './sdkConnection';
+import { StdioBackendTransport } from './stdioBackendTransport';
 
 /** Options for one request to a backend. */
 export interface BackendRequestOptions {
@@ -140,20 +141,12 @@ export function startsProcess(target: ReplicaTarget): boolean {
   return target.transport === 'stdio';
 }
 
-/**
- * The SDK's stdio transport as it is, subclassed only so that the SDK probes the protocol
- * generation (`server/discover`) on this process: on its own base class it probes on a sibling
- * process that it spawns, asks and ends first, so every backend would start twice. A server that
- * exits on that probe is connected to again without it (see SdkConnection.connect).
- */
-class InPlaceProbeStdioTransport extends StdioClientTransport {}
-
 /** Builds the SDK client transport for a target: the one switch over transport kinds. */
 function createTransport(replicaId: string, target: ReplicaTarget, logger: Logger): () => Transport {
   switch (target.transport) {
     case 'stdio':
       return () => {
-        const transport = new InPlaceProbeStdioTransport({
+        const transport = new StdioBackendTransport({
           command: target.command,
           args: target.args,
           env: { ...getDefaultEnvironment(), PATH: commandSearchPath(), ...target.env },
