@@ -89,6 +89,16 @@ it('streams the body as it arrives (an SSE stream is read before it ends)', asyn
   expect(rest).toBe('data: two\n\n');
 });
 
+it('keeps a streamed response open while it is quiet longer than idle sockets are kept', async () => {
+  handler = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write('data: one\n\n');
+    setTimeout(() => res.end('data: two\n\n'), 4_500); // the agent drops idle sockets after 4 s
+  };
+  const res = await httpFetch(`${base}/quiet`);
+  expect(await res.text()).toBe('data: one\n\ndata: two\n\n');
+}, 15_000);
+
 it('rejects with the signal reason when aborted before the answer, and frees the signal', async () => {
   let seen: () => void;
   const arrived = new Promise<void>((resolve) => (seen = resolve));
