@@ -1,8 +1,10 @@
 import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import type { GatewayError } from '@only1mcp/mcp-types';
+import { createServer } from 'node:net';
+import { createBackendConnection } from './backendConnection';
 import { anyResult, backendFailure, connectionLost } from './sdkConnection';
 
-/** What undici's fetch throws when nothing listens on the port. */
+/** What fetch (and the registry's httpFetch) throws when nothing listens on the port. */
 function refused(): TypeError {
   return new TypeError('fetch failed', {
     cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
@@ -72,5 +74,23 @@ describe('anyResult', () => {
   it('refuses a result that is not a JSON object', () => {
     for (const value of [null, 'text', 3, [1, 2], undefined])
       expect(validate(value)).toMatchObject({ issues: [{ message: expect.any(String) }] });
+  });
+});
+
+describe('connect', () => {
+  it('names the socket error when an HTTP backend cannot be reached, not only "fetch failed"', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise((resolve) => closed.close(resolve));
+    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const connection = createBackendConnection(
+      'web#0',
+      { transport: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} },
+      silent,
+    );
+    await expect(connection.connect(2_000)).rejects.toThrow(
+      'Cannot connect to backend web#0: fetch failed (ECONNREFUSED)',
+    );
   });
 });

@@ -46,6 +46,13 @@ function networkFailure(err: unknown): string | undefined {
   return typeof error.cause?.code === 'string' ? error.cause.code : 'fetch failed';
 }
 
+/** An error's message, with the socket or TLS error behind a network failure ("fetch failed (ECONNREFUSED)"). */
+function describeFailure(err: unknown): string {
+  const message = (err as Error | undefined)?.message ?? String(err);
+  const network = networkFailure(err);
+  return network === undefined || network === message ? message : `${message} (${network})`;
+}
+
 /** Errors after which the connection is useless: the server is unreachable, or forgot our HTTP session (it restarted). */
 export function connectionLost(err: unknown): boolean {
   return networkFailure(err) !== undefined || (err instanceof SdkHttpError && err.status === 404);
@@ -169,7 +176,7 @@ export class SdkConnection implements BackendConnection {
   private cannotConnect(err: unknown): GatewayError {
     return new GatewayError(
       'BackendUnavailable',
-      `Cannot connect to backend ${this.replicaId}: ${(err as Error).message}`,
+      `Cannot connect to backend ${this.replicaId}: ${describeFailure(err)}`,
       {
         cause: err,
         context: { replica: this.replicaId },

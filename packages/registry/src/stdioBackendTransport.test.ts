@@ -33,7 +33,7 @@ async function withCounter(expected: number, run: (t: StdioBackendTransport) => 
   try {
     await run(transport);
     await reported;
-    return (reports[0] as { params: { reads: number; ids: number[] } }).params;
+    return (reports[0] as unknown as { params: { reads: number; ids: number[] } }).params;
   } finally {
     await transport.close();
   }
