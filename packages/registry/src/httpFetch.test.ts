@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '@only1mcp/test-utils';
 import { httpFetch } from './httpFetch';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -134,10 +135,7 @@ it('leaves no listener on a long-lived signal once requests are done', async () 
 });
 
 it('fails as fetch does when nothing listens: TypeError "fetch failed" with the socket error', async () => {
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const port = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
+  const port = await freePort();
   const err = (await httpFetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e)) as TypeError;
   expect(err).toBeInstanceOf(TypeError);
   expect(err.message).toBe('fetch failed');

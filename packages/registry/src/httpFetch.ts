@@ -35,7 +35,11 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_ATTEMPTS = 3;
 
 const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, noDelay: true };
-const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+/** By URL protocol: how a request is made, and the agent whose sockets it reuses. */
+const clients = {
+  'http:': { request: http.request, agent: new http.Agent(agentOptions) },
+  'https:': { request: https.request, agent: new https.Agent(agentOptions) },
+};
 
 /** Rejects as `fetch` does when the network fails: a TypeError "fetch failed" with the cause. */
 const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
@@ -96,11 +100,8 @@ interface Outgoing {
  */
 function send(out: Outgoing, resolve: (res: Response) => void, reject: (err: unknown) => void, attempt = 1): void {
   const { url, method, signal } = out;
-  const request = (url.protocol === 'https:' ? https : http).request(url, {
-    method,
-    headers: out.headers,
-    agent: agents[url.protocol as keyof typeof agents],
-  });
+  const client = clients[url.protocol as keyof typeof clients];
+  const request = client.request(url, { method, headers: out.headers, agent: client.agent });
   let answered = false;
   // As fetch: an abort before the headers rejects with the signal's reason; after them, the
   // body stream errors.
@@ -143,7 +144,7 @@ function send(out: Outgoing, resolve: (res: Response) => void, reject: (err: unk
 export const httpFetch: FetchLike = (input, init) =>
   new Promise<Response>((resolve, reject) => {
     const url = typeof input === 'string' ? new URL(input) : input;
-    if (!(url.protocol in agents)) return reject(fetchFailed(new Error(`unsupported protocol ${url.protocol}`)));
+    if (!(url.protocol in clients)) return reject(fetchFailed(new Error(`unsupported protocol ${url.protocol}`)));
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) return reject(signal.reason);
     let body: string | Uint8Array | undefined;

@@ -1,6 +1,7 @@
 import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import type { GatewayError } from '@only1mcp/mcp-types';
-import { createServer } from 'node:net';
+import { silentLogger } from '@only1mcp/logger';
+import { freePort } from '@only1mcp/test-utils';
 import { createBackendConnection } from './backendConnection';
 import { anyResult, backendFailure, connectionLost } from './sdkConnection';
 
@@ -79,15 +80,11 @@ describe('anyResult', () => {
 
 describe('connect', () => {
   it('names the socket error when an HTTP backend cannot be reached, not only "fetch failed"', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
-    const silent = { debug() {}, info() {}, warn() {}, error() {} };
+    const port = await freePort();
     const connection = createBackendConnection(
       'web#0',
       { transport: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {} },
-      silent,
+      silentLogger,
     );
     await expect(connection.connect(2_000)).rejects.toThrow(
       'Cannot connect to backend web#0: fetch failed (ECONNREFUSED)',

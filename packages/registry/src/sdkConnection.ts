@@ -16,7 +16,7 @@ import {
 import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
 import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
-import type { Logger } from '@only1mcp/logger';
+import { errorMessage, type Logger } from '@only1mcp/logger';
 import { GATEWAY_IMPLEMENTATION } from './implementation';
 
 /**
@@ -48,7 +48,7 @@ function networkFailure(err: unknown): string | undefined {
 
 /** An error's message, with the socket or TLS error behind a network failure ("fetch failed (ECONNREFUSED)"). */
 function describeFailure(err: unknown): string {
-  const message = (err as Error | undefined)?.message ?? String(err);
+  const message = errorMessage(err);
   const network = networkFailure(err);
   return network === undefined || network === message ? message : `${message} (${network})`;
 }
