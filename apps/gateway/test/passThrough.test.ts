@@ -74,6 +74,20 @@ describe('progress during a call', () => {
     }
   });
 
+  it('reaches it from a Streamable HTTP backend too, whose answer streams (not read whole first)', async () => {
+    const client = await v1();
+    try {
+      const seen: number[] = [];
+      const result = await client.callTool({ ...PROGRESS, name: 'remote__progress' }, undefined, {
+        onprogress: (p) => void seen.push(p.progress),
+      });
+      expect(result.content).toEqual([{ type: 'text', text: 'done 4' }]);
+      expect(seen).toEqual([1, 2, 3, 4]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('reaches an SDK v2 client (2026-07-28, stateless)', async () => {
     const client = await v2();
     try {

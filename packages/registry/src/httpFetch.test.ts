@@ -154,3 +154,83 @@ it('refuses what it cannot send: a streamed body, another protocol', async () =>
   await expect(httpFetch(`${base}/`, { method: 'POST', body: new ReadableStream() })).rejects.toThrow(TypeError);
   await expect(httpFetch('ftp://127.0.0.1/')).rejects.toThrow('fetch failed');
 });
+
+describe('a response that declares a small length', () => {
+  const message = { jsonrpc: '2.0', id: 7, result: { content: [{ type: 'text', text: 'Echo: hi' }] } };
+  const sendWhole = (type: string, body: string) => (_req: IncomingMessage, res: ServerResponse) =>
+    res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body);
+
+  it('is read whole and answered with its bytes', async () => {
+    handler = sendWhole('application/json', JSON.stringify(message));
+    const res = await httpFetch(`${base}/mcp`, { method: 'POST', body: '{}' });
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(await res.json()).toEqual(message);
+  });
+
+  it('is, when it is an event stream of one message event and nothing else, the JSON answer it carries', async () => {
+    for (const framing of ['event: message\ndata: %s\n\n', 'data: %s\n\n', 'event: message\r\ndata:%s\r\n\r\n']) {
+      const body = framing.replace('%s', JSON.stringify(message));
+      handler = sendWhole('text/event-stream; charset=utf-8', body);
+      const res = await httpFetch(`${base}/mcp`, { method: 'POST', body: '{}' });
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(res.headers.get('content-length')).toBe(String(JSON.stringify(message).length));
+      expect(await res.json()).toEqual(message);
+    }
+  });
+
+  it('stays an event stream when it holds more than one message event (an id, a second event)', async () => {
+    const data = JSON.stringify(message);
+    for (const body of [`id: 1\nevent: message\ndata: ${data}\n\n`, `data: ${data}\n\ndata: ${data}\n\n`]) {
+      handler = sendWhole('text/event-stream', body);
+      const res = await httpFetch(`${base}/mcp`, { method: 'POST', body: '{}' });
+      expect(res.headers.get('content-type')).toBe('text/event-stream');
+      expect(await res.text()).toBe(body);
+    }
+  });
+
+  it('rejects as fetch does when the connection drops before the declared end', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    await expect(httpFetch(`${base}/`)).rejects.toThrow('fetch failed');
+  });
+
+  it('rejects with the signal reason when aborted before the declared end', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+      res.write('{"partial":');
+    };
+    const controller = new AbortController();
+    const pending = httpFetch(`${base}/`, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+});
+
+it('serves many requests in flight on one signal with one listener, and aborts them all with it', async () => {
+  // The SDK hands every request of a connection its transport's signal: no MaxListenersExceededWarning.
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', onWarning);
+  let arrived = 0;
+  handler = () => (arrived += 1); // never answers
+  const controller = new AbortController();
+  try {
+    const pending = Array.from({ length: 20 }, () =>
+      httpFetch(`${base}/`, { method: 'POST', body: 'x', signal: controller.signal }).catch((e: unknown) => e),
+    );
+    while (arrived < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    const reason = new Error('transport closed');
+    controller.abort(reason);
+    expect(await Promise.all(pending)).toEqual(Array.from({ length: 20 }, () => reason));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
