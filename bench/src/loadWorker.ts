@@ -13,27 +13,40 @@ export interface LoadJob {
   concurrency: number;
   durationMs: number;
   warmupMs: number;
+  /**
+   * Driven first at the same concurrency, not measured, in the same process: what primes a
+   * target that lives in the load generator's process (the registry), as `--prime` primes a gateway.
+   */
+  primeMs?: number;
 }
 
-type WorkerReply = { ok: true; result: LoadResult } | { ok: false; error: string };
+type WorkerReply = { ok: true; result: JobResult } | { ok: false; error: string };
+
+/** What a job measured: the load's figures, and the CPU time its own process spent per request (warmup included). */
+export type JobResult = LoadResult & { loadCpuUs: number };
 
 /** Runs `job` in this process. */
-export async function runJob(job: LoadJob): Promise<LoadResult> {
+export async function runJob(job: LoadJob): Promise<JobResult> {
   const target = await createTarget(job.target, job.concurrency);
   try {
-    return await runLoad({
+    if (job.primeMs)
+      await runLoad({ concurrency: job.concurrency, durationMs: job.primeMs, warmupMs: 0, call: target.call });
+    const before = process.cpuUsage();
+    const result = await runLoad({
       concurrency: job.concurrency,
       durationMs: job.durationMs,
       warmupMs: job.warmupMs,
       call: target.call,
     });
+    const cpu = process.cpuUsage(before);
+    return { ...result, loadCpuUs: result.completed === 0 ? 0 : (cpu.user + cpu.system) / result.completed };
   } finally {
     await target.close();
   }
 }
 
 /** Runs `job` in a fresh child process and resolves with its figures. */
-export function runInWorker(job: LoadJob): Promise<LoadResult> {
+export function runInWorker(job: LoadJob): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     // A worker that hangs past its own bounds is killed, so the run always ends.

@@ -15,6 +15,7 @@ export const MODES = {
   stdio: 'backend over stdio (no SDK)',
   http: 'backend over HTTP (SDK v1 stateless)',
   registry: 'registry in process (no HTTP)',
+  'registry-http': 'registry in process, HTTP backend (no front)',
 } as const;
 
 /** A mode's key, as `--modes` takes it. */

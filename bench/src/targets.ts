@@ -3,7 +3,7 @@
  * and the one place a spec becomes the request each client repeats.
  */
 import { silentLogger, Registry } from '@only1mcp/registry';
-import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
+import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND, HTTP_ECHO_TOOL } from './benchConfig';
 import {
   closeSession,
   isResult,
@@ -27,8 +27,8 @@ export type TargetSpec =
   | { kind: 'http-session'; url: string }
   /** A 2024-11-05 HTTP+SSE session per client (`url` is the gateway's `/sse`), calling `tool`. */
   | { kind: 'sse'; url: string; tool: string }
-  /** The gateway's Registry called in process (SDK client + stdio backend, no HTTP). */
-  | { kind: 'registry' }
+  /** The gateway's Registry called in process (SDK client + stdio backend, or the HTTP backend at `url`; no front). */
+  | { kind: 'registry'; url?: string }
   /** The backend over stdio with a bare JSON-RPC client (the backend's own cost). */
   | { kind: 'stdio' };
 
@@ -89,11 +89,13 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
       };
     }
     case 'registry': {
-      const registry = new Registry(benchConfig(), { logger: silentLogger });
+      const backend = spec.url === undefined ? undefined : ({ kind: 'http', url: spec.url } as const);
+      const registry = new Registry(benchConfig(backend), { logger: silentLogger });
+      const name = backend ? HTTP_ECHO_TOOL.public : ECHO_TOOL.public;
       await registry.start();
       return {
         call: async () => {
-          const result = (await registry.callTool({ name: ECHO_TOOL.public, arguments: ARGS })) as {
+          const result = (await registry.callTool({ name, arguments: ARGS })) as {
             content?: unknown;
           };
           return Array.isArray(result.content);

@@ -4,14 +4,15 @@
  * stdio and to a Streamable HTTP backend, each backend also measured alone.
  *
  *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
- *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry]
+ *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry,registry-http]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
  *                                [--gateway-node-options=--max-semi-space-size=2]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
  * backend; each cell's load generator runs in a child process too (`--in-process` to compare).
- * Before a mode's first cell, its target is primed for `--prime` (16 clients, not measured): a
+ * Before a mode's first cell, its target is primed for `--prime` (16 clients, not measured; a
+ * registry mode, whose target lives in each cell's load process, is primed in that process): a
  * gateway fresh from start-up runs its code unoptimised for its first few thousand requests, and a
  * 1-client cell measured right away would time V8's compiler (its p50 fell from 1.25 to 0.69 ms
  * over four 4-second runs against one gateway), not the gateway a client meets after a minute.
@@ -134,8 +135,8 @@ class Servers {
 /** A cell's target, and the processes whose CPU time it is read from. */
 interface Cell {
   target: TargetSpec;
-  /** The serving process: this one (`self`), another (its pid), or none measured. */
-  server?: 'self' | number;
+  /** The serving process: this one (`self`), another (its pid), the load generator's own (`load`: the registry runs there), or none measured. */
+  server?: 'self' | number | 'load';
   /** The HTTP backend's process, when the cell goes through it. */
   backend?: number;
 }
@@ -182,7 +183,11 @@ async function cellOf(mode: ModeKey, servers: Servers, options: Options): Promis
     case 'stdio':
       return { target: { kind: 'stdio' } };
     case 'registry':
-      return { target: { kind: 'registry' } };
+      return { target: { kind: 'registry' }, server: 'load' };
+    case 'registry-http': {
+      const echo = await servers.httpBackend();
+      return { target: { kind: 'registry', url: echo.url }, server: 'load', backend: echo.child.pid };
+    }
   }
 }
 
@@ -208,7 +213,9 @@ async function main(): Promise<void> {
       // With the load generator in this process, this process's CPU time is no longer the server's alone.
       const server = options.inProcess && cell.server === 'self' ? undefined : cell.server;
       const run = (job: LoadJob) => (options.inProcess ? runJob(job) : runInWorker(job));
-      if (options.primeMs > 0)
+      // A target in the load generator's own process is primed in each job's process instead.
+      const inLoad = server === 'load';
+      if (options.primeMs > 0 && !inLoad)
         await run({ target: cell.target, concurrency: PRIME_CONCURRENCY, durationMs: options.primeMs, warmupMs: 0 });
       for (const concurrency of options.concurrency) {
         const job: LoadJob = {
@@ -216,8 +223,9 @@ async function main(): Promise<void> {
           concurrency,
           durationMs: options.durationMs,
           warmupMs: options.warmupMs,
+          primeMs: inLoad ? options.primeMs : undefined,
         };
-        const serverBefore = server === undefined ? 0 : cpuNow(server);
+        const serverBefore = server === undefined || server === 'load' ? 0 : cpuNow(server);
         const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
         const result = await run(job);
         // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
@@ -226,7 +234,7 @@ async function main(): Promise<void> {
         rows.push({
           mode,
           result,
-          serverCpuUs: perRequest(server, serverBefore),
+          serverCpuUs: server === 'load' ? result.loadCpuUs : perRequest(server, serverBefore),
           backendCpuUs: perRequest(cell.backend, backendBefore),
         });
         console.error(
