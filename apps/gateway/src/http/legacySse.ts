@@ -107,7 +107,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
       .then((message) => {
         call.done();
         // A cancelled call's reply is not sent, as the protocol asks.
-        if (!call.signal.aborted) void transport.send(message as never).catch(() => undefined);
+        if (!call.aborted) void transport.send(message as never).catch(() => undefined);
       });
     return true;
   }

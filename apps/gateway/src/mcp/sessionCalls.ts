@@ -18,6 +18,7 @@
  * as on the SDK path, and its HTTP request ends with 202 and no body: the reply nobody waits for
  * any more is not sent, as the protocol asks.
  */
+import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { ClientCapabilities } from '@modelcontextprotocol/server';
 import { MCP_HEADERS, type RequestId } from '@only1mcp/mcp-types';
@@ -91,20 +92,59 @@ export function cancelSessionCall(body: unknown, session: DirectSession): boolea
 }
 
 /**
- * Counts `request` among the session's calls answered here, so `notifications/cancelled` can name
- * it: its signal aborts on that (or on {@link cancelAllSessionCalls}); `done` takes it off again.
+ * Controllers of calls that settled without being aborted, kept for the next calls. On Node 20 an
+ * AbortSignal costs some 5 µs to make and, however soon it is dropped, survives V8's
+ * young-generation collections (it is promoted, and is garbage only for a full collection): one
+ * per call was 12 % of a session call's gateway CPU (docs/BENCHMARKS.md, seventh pass).
  */
-export function trackSessionCall(
-  session: DirectSession,
-  request: DirectRequest,
-): { signal: AbortSignal; abort(): void; done(): void } {
-  const controller = new AbortController();
+const spareControllers: AbortController[] = [];
+/** How many unused controllers are kept, at most (calls in flight at once need one each). */
+const SPARE_CONTROLLERS_MAX = 256;
+
+/** Keeps `controller` for another call: only one never aborted whose signal nobody listens to any more. */
+function spare(controller: AbortController): void {
+  const { signal } = controller;
+  if (signal.aborted || spareControllers.length >= SPARE_CONTROLLERS_MAX) return;
+  // Every listener a call adds leaves when the call settles (the SDK client removes its own in
+  // the request's `finally`); one that stayed would hear the next call's abort.
+  if (getEventListeners(signal, 'abort').length === 0) spareControllers.push(controller);
+}
+
+/** A call answered here, as {@link trackSessionCall} tracks it. */
+export interface SessionCall {
+  /** Aborts on the client's cancellation, on {@link cancelAllSessionCalls}, or on `abort()`; not to be read once `done`. */
+  readonly signal: AbortSignal;
+  /** The call was cancelled: its reply is not wanted. */
+  readonly aborted: boolean;
+  /** Cancels the call; does nothing once it is `done`. */
+  abort(): void;
+  /** The call has settled: it leaves the session's calls, and its signal may serve another call. */
+  done(): void;
+}
+
+/**
+ * Counts `request` among the session's calls answered here, so `notifications/cancelled` can name
+ * it, until the call is done.
+ */
+export function trackSessionCall(session: DirectSession, request: DirectRequest): SessionCall {
+  const controller = spareControllers.pop() ?? new AbortController();
+  let settled = false;
+  let abortedWhenDone = false;
   session.calls.set(request.id, controller);
   return {
     signal: controller.signal,
-    abort: () => controller.abort(),
+    get aborted() {
+      return settled ? abortedWhenDone : controller.signal.aborted;
+    },
+    abort: () => {
+      if (!settled) controller.abort();
+    },
     done: () => {
+      if (settled) return;
+      settled = true;
+      abortedWhenDone = controller.signal.aborted;
       if (session.calls.get(request.id) === controller) session.calls.delete(request.id);
+      spare(controller);
     },
   };
 }
@@ -155,7 +195,7 @@ export function answerInSession(
     request,
     res,
     { ...ctx, signal: call.signal },
-    { discard: () => call.signal.aborted, settled: call.done, headers },
+    { discard: () => call.aborted, settled: call.done, headers },
   );
   return true;
 }
