@@ -119,6 +119,37 @@ describe('plain HTTP (curl)', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32020);
   });
 
+  it('makes the same checks of a current-protocol POST (served ahead of Express) and answers it as the SDK does', async () => {
+    const headers = {
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 'everything__echo',
+      accept: 'application/json, text/event-stream',
+    };
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const call = (message: string, id: number) => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'everything__echo', arguments: { message }, _meta: meta },
+    });
+    const ok = await post(call('hi', 20), headers);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      id: 20,
+      result: { content: [{ type: 'text', text: 'Echo: hi' }], resultType: 'complete' },
+    });
+    expect((await post(call('x'.repeat(70_000), 21), headers)).status).toBe(413);
+    const notJson = await post('{"jsonrpc": "2.0", ', headers);
+    expect([notJson.status, ((await notJson.json()) as { error: { code: number } }).error.code]).toEqual([400, -32700]);
+    expect((await post(call('hi', 22), { ...headers, 'content-type': 'text/plain' })).status).toBe(415);
+    expect(await rawPost(`${gateway.url}/mcp`, { ...headers, host: 'evil.example.com' }, call('hi', 23))).toBe(403);
+  });
+
   it('answers an unknown method with -32601 and a body that is not JSON-RPC with 400 and -32600', async () => {
     expect(
       ((await (await post({ jsonrpc: '2.0', method: 'nope/x', id: 12 })).json()) as { error: { code: number } }).error

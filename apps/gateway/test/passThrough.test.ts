@@ -117,25 +117,44 @@ describe('progress during a call', () => {
   });
 });
 
+/**
+ * Starts `call` (a `hang` tool call under `signal`), aborts it, and waits until `server`'s backend
+ * has counted the cancellation.
+ */
+async function abortReachesBackend(
+  client: ClientV1 | ClientV2,
+  server: string,
+  call: (signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  const before = await cancellations(`${server}__cancellations`, client);
+  const controller = new AbortController();
+  const pending = call(controller.signal);
+  await new Promise((r) => setTimeout(r, 300));
+  controller.abort('user gave up');
+  await expect(pending).rejects.toThrow();
+  await waitFor(
+    'the backend to see the cancellation',
+    async () => (await cancellations(`${server}__cancellations`, client)) > before,
+  );
+}
+
+/** The client goes on after a cancelled call: the next call is answered. */
+async function expectNextCallAnswered(client: ClientV1 | ClientV2): Promise<void> {
+  expect(await client.callTool({ name: 'fixture__echo', arguments: { message: 'after' } })).toMatchObject({
+    content: [{ type: 'text', text: 'after' }],
+  });
+}
+
 describe('cancellation', () => {
   it('reaches the backend when an SDK v1 client on the legacy SSE front cancels (a call the gateway answers itself)', async () => {
     const client = new ClientV1({ name: 'pass-through-sse', version: '1.0.0' });
     await client.connect(new SseTransportV1(new URL(`${gateway.url}/sse`)));
     try {
-      const before = await cancellations('fixture__cancellations', client);
-      const controller = new AbortController();
-      const call = client.callTool({ name: 'fixture__hang', arguments: {} }, undefined, { signal: controller.signal });
-      await new Promise((r) => setTimeout(r, 300));
-      controller.abort('user gave up');
-      await expect(call).rejects.toThrow();
-      await waitFor(
-        'the backend to see the cancellation',
-        async () => (await cancellations('fixture__cancellations', client)) > before,
+      await abortReachesBackend(client, 'fixture', (signal) =>
+        client.callTool({ name: 'fixture__hang', arguments: {} }, undefined, { signal }),
       );
       // The stream goes on: the cancelled call's reply was not sent, the next call's is.
-      expect(await client.callTool({ name: 'fixture__echo', arguments: { message: 'after' } })).toMatchObject({
-        content: [{ type: 'text', text: 'after' }],
-      });
+      await expectNextCallAnswered(client);
     } finally {
       await client.close();
     }
@@ -147,20 +166,24 @@ describe('cancellation', () => {
   ])('reaches a %s backend when an SDK v1 client cancels, and the backend stays healthy', async (_kind, server) => {
     const client = await v1();
     try {
-      const before = await cancellations(`${server}__cancellations`, client);
-      const controller = new AbortController();
-      const call = client.callTool({ name: `${server}__hang`, arguments: {} }, undefined, {
-        signal: controller.signal,
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      controller.abort('user gave up');
-      await expect(call).rejects.toThrow();
-      await waitFor(
-        'the backend to see the cancellation',
-        async () => (await cancellations(`${server}__cancellations`, client)) > before,
+      await abortReachesBackend(client, server, (signal) =>
+        client.callTool({ name: `${server}__hang`, arguments: {} }, undefined, { signal }),
       );
       const status = gateway.registry.status().find((s) => s.id === server)!;
       expect(status.replicas[0]!.breaker).toBe('closed');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('reaches the backend when an SDK v2 client (2026-07-28) aborts its call, which hangs up its request', async () => {
+    const client = await v2();
+    try {
+      await abortReachesBackend(client, 'fixture', (signal) =>
+        client.callTool({ name: 'fixture__hang', arguments: {} }, { signal }),
+      );
+      // The connection's hang-up signal serves its next requests as before.
+      await expectNextCallAnswered(client);
     } finally {
       await client.close();
     }

@@ -9,6 +9,11 @@ export function bodyTooLarge(limit: number): { status: number; body: JsonRpcErro
   };
 }
 
+/** 500: something failed that no request should make fail (it is logged where it is caught). */
+export function unexpectedFailure(): { status: number; body: JsonRpcErrorResponse } {
+  return { status: 500, body: jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error') };
+}
+
 /** 400: the body is not JSON. */
 export function bodyNotJson(): { status: number; body: JsonRpcErrorResponse } {
   return {

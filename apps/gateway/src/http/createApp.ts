@@ -9,7 +9,15 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { ChangedList, Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
-import { bodyNotJson, bodyTooDeep, bodyTooLarge, getWithBody, nestsTooDeep, unacceptableMedia } from './bodyErrors';
+import {
+  bodyNotJson,
+  bodyTooDeep,
+  bodyTooLarge,
+  getWithBody,
+  nestsTooDeep,
+  unacceptableMedia,
+  unexpectedFailure,
+} from './bodyErrors';
 import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsRebindingGuard';
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
@@ -202,7 +210,8 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
       res.status(err.status).json(jsonRpcError(undefined, ErrorCode.InvalidRequest, `Invalid request: ${err.message}`));
     } else {
       logger.error('unexpected error', { error: err.stack ?? String(err) });
-      res.status(500).json(jsonRpcError(undefined, ErrorCode.InternalError, 'Internal error'));
+      const failure = unexpectedFailure();
+      res.status(failure.status).json(failure.body);
     }
   });
   return {

@@ -3,7 +3,9 @@
  * (stateless, as older clients and curl send it), of a 2025-11-25 session held here awake, or to
  * a legacy SSE stream open here (`/messages?sessionId=`), is read, parsed and — when it is one
  * request the gateway may answer itself (statelessFastPath.ts, sessionCalls.ts) — answered
- * straight from the method table. Express's routing and body parsing cost about as much CPU per
+ * straight from the method table. A POST of the current protocol (2026-07-28, no session) is
+ * read and parsed here too and served by the SDK's handler as the endpoint serves it
+ * (`McpEndpoint.servePost`). Express's routing and body parsing cost about as much CPU per
  * request as the rest of the gateway together (docs/BENCHMARKS.md), so the commonest requests
  * skip them. Everything else goes to the Express
  * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
@@ -11,7 +13,7 @@
  * Host/Origin, draining, body size and JSON syntax, with the same answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MCP_HEADERS } from '@only1mcp/mcp-types';
+import { CURRENT_PROTOCOL_VERSION, MCP_HEADERS } from '@only1mcp/mcp-types';
 import type { Drain } from '../drain';
 import type { McpEndpoint } from '../mcp/mcpEndpoint';
 import { bodyNotJson, bodyTooDeep, bodyTooLarge, nestsTooDeep, unacceptableMedia } from './bodyErrors';
@@ -41,8 +43,11 @@ function reply(res: ServerResponse, { status, body }: { status: number; body: un
   res.end(text);
 }
 
-/** The kinds of POST the hot path takes: stateless, of a session held here awake, to a legacy SSE stream open here. */
-type HotRequest = { kind: 'stateless' } | { kind: 'session' } | { kind: 'stream'; id: string };
+/**
+ * The kinds of POST the hot path takes: stateless, of the current protocol, of a session held
+ * here awake, to a legacy SSE stream open here.
+ */
+type HotRequest = { kind: 'stateless' } | { kind: 'current' } | { kind: 'session' } | { kind: 'stream'; id: string };
 
 /** Which kind of POST `req` is, when the hot path takes it; undefined when it is the app's alone. */
 function hotRequest(req: IncomingMessage, mcp: HotPathDeps['mcp'], sse: HotPathDeps['sse']): HotRequest | undefined {
@@ -54,8 +59,11 @@ function hotRequest(req: IncomingMessage, mcp: HotPathDeps['mcp'], sse: HotPathD
   }
   if (req.url !== '/mcp') return undefined;
   const session = req.headers[MCP_HEADERS.sessionId];
-  if (session === undefined)
-    return req.headers[MCP_HEADERS.protocolVersion] === undefined ? { kind: 'stateless' } : undefined;
+  if (session === undefined) {
+    const version = req.headers[MCP_HEADERS.protocolVersion];
+    if (version === undefined) return { kind: 'stateless' };
+    return version === CURRENT_PROTOCOL_VERSION ? { kind: 'current' } : undefined;
+  }
   // Only while the session is held here awake: waking or adopting one is the app's.
   return mcp.holdsSession(session) ? { kind: 'session' } : undefined;
 }
@@ -98,6 +106,7 @@ export function withHotPath(
       }
       if (nestsTooDeep(body)) return reply(res, bodyTooDeep());
       const serve = () => {
+        if (hot.kind === 'current') return mcp.servePost(req, res, body);
         const answered =
           hot.kind === 'stream'
             ? sse.answerDirectly(hot.id, req, res, body)

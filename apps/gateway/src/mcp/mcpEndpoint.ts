@@ -9,7 +9,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
   classifyInboundRequest,
   createMcpHandler,
@@ -33,7 +32,7 @@ import type { Request, Response } from 'express';
 import { createMcpServer, methodTableOf, type McpServerDeps } from './createMcpServer';
 import { answerDirectly, type DirectCaller } from './statelessFastPath';
 import { answerInSession, answersInput, type DirectSession } from './sessionCalls';
-import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
+import { serveWebHandler, serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 import {
   clientOfInitialize,
   putToSleep,
@@ -48,6 +47,7 @@ import { REDIS_START_WAIT_MS } from '../sharedHealth';
 import { relaySession, type SessionRelay } from './sessionRelay';
 import { clientOf, type SessionSummary } from '../sessionSummary';
 import { callerOf, principalOf } from '../http/authGate';
+import { unexpectedFailure } from '../http/bodyErrors';
 
 /** A 2025-11-25 session held by this replica. */
 interface Session extends SleepingCandidate, DirectSession {
@@ -66,6 +66,12 @@ interface Session extends SleepingCandidate, DirectSession {
 /** The `/mcp` handler plus what shutdown needs. */
 export interface McpEndpoint {
   handle(req: Request, res: Response): Promise<void>;
+  /**
+   * Serves a POST without a session whose checks the hot path made (Host/Origin, draining,
+   * admission, media type, body), as `handle` would: a current-protocol request by the SDK's
+   * handler, without Express in front. Never rejects: a failure is answered 500 and logged.
+   */
+  servePost(req: IncomingMessage, res: ServerResponse, body: unknown): void;
   /** Answers a stateless request from the method table when it qualifies (see statelessFastPath); false otherwise. */
   answerDirectly(body: unknown, res: ServerResponse, caller?: DirectCaller): boolean;
   /**
@@ -104,7 +110,12 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     maxRequestBodySize: deps.maxBodyBytes,
     onerror: (err) => deps.logger.debug('mcp handler error', { error: err.message }),
   });
-  const modernNode = toNodeHandler(modern);
+  // Served as sessions are (webTransportAdapter.ts), each request's `signal` its connection's.
+  const modernNode = serveWebHandler((request, extra) => modern.fetch(request, extra), {
+    maxRequestBodySize: deps.maxBodyBytes,
+    onerror: (err) => deps.logger.debug('mcp handler error', { error: err.message }),
+    signal: 'connection',
+  });
 
   /** Quiet sessions asleep (dormantSessions.ts): no SDK server, only what wakes them. */
   const dormant = new Map<string, DormantSession>();
@@ -269,9 +280,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     return session;
   }
 
-  async function openSession(req: Request, res: Response): Promise<void> {
-    const session = await connectSession(req.body, undefined, principalOf(req)?.clientId);
-    await session.serve(req, res, req.body);
+  async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const session = await connectSession(body, undefined, principalOf(req)?.clientId);
+    await session.serve(req, res, body);
   }
 
   // A session a client ended on another replica ends here too; answers and unsubscribes relayed
@@ -372,7 +383,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       .catch((err: Error) => deps.logger.debug('could not take over subscriptions', { error: err.message }));
   }
 
-  async function stateless(req: Request, res: Response): Promise<void> {
+  async function stateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     acceptJson(req);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -384,7 +395,26 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       void server.close();
     });
     await server.connect(transport);
-    await adapt(transport)(req, res, req.body);
+    await adapt(transport)(req, res, body);
+  }
+
+  /** A POST without a session: `initialize` opens one; the SDK's classifier routes anything else (see the file's comment). */
+  async function sessionlessPost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    // An initialize without an id is a notification: it would open a session nobody learns the id of.
+    if (isInitializeRequest(body) && (body as { id?: unknown }).id !== undefined) return openSession(req, res, body);
+    const header = (name: string) =>
+      typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
+    const route = classifyInboundRequest({
+      httpMethod: 'POST',
+      protocolVersionHeader: header(MCP_HEADERS.protocolVersion),
+      mcpMethodHeader: header(MCP_HEADERS.method),
+      mcpNameHeader: header(MCP_HEADERS.name),
+      body,
+    });
+    // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
+    if (route.kind !== 'legacy') return modernNode(req, res, body);
+    if (direct(body, res, callerOf(req))) return;
+    return stateless(req, res, body);
   }
 
   return {
@@ -435,9 +465,6 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         if (!handshakeEnds) session.fresh = false;
         return session.serve(req, res, req.body);
       }
-      // An initialize without an id is a notification: it would open a session nobody learns the id of.
-      if (req.method === 'POST' && isInitializeRequest(req.body) && (req.body as { id?: unknown }).id !== undefined)
-        return openSession(req, res);
       if (req.method !== 'POST') {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(
@@ -447,19 +474,15 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         );
         return;
       }
-      const header = (name: string) =>
-        typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
-      const route = classifyInboundRequest({
-        httpMethod: req.method,
-        protocolVersionHeader: header(MCP_HEADERS.protocolVersion),
-        mcpMethodHeader: header(MCP_HEADERS.method),
-        mcpNameHeader: header(MCP_HEADERS.name),
-        body: req.body,
+      return sessionlessPost(req, res, req.body);
+    },
+    servePost(req, res, body) {
+      sessionlessPost(req, res, body).catch((err: Error) => {
+        deps.logger.error('unexpected error', { error: err.stack ?? String(err) });
+        if (res.headersSent) return void res.destroy();
+        const { status, body: reply } = unexpectedFailure();
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
       });
-      // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
-      if (route.kind !== 'legacy') return modernNode(req, res, req.body);
-      if (direct(req.body, res, callerOf(req))) return;
-      return stateless(req, res);
     },
     ready: (async () => {
       await deps.sharedSessions?.ready(REDIS_START_WAIT_MS);

@@ -1,7 +1,8 @@
 /**
- * Serves an SDK web-standard transport (`WebStandardStreamableHTTPServerTransport`) to Node's
- * HTTP server: the Node request becomes a web `Request` (the SDK's `toWebRequest`), the
- * transport's `Response` is written back as it comes, honouring backpressure.
+ * Serves an SDK web-standard handler — a session's `WebStandardStreamableHTTPServerTransport`, or
+ * the current protocol's `createMcpHandler` — to Node's HTTP server: the Node request becomes a
+ * web `Request` (the SDK's `toWebRequest`), the handler's `Response` is written back as it comes,
+ * honouring backpressure.
  *
  * Why not the SDK's `NodeStreamableHTTPServerTransport`: it goes through `@hono/node-server`,
  * which holds back the headers of a streamed reply whose first chunk is ready but whose body is
@@ -21,22 +22,32 @@
  * - it noticed that the client went away only when the next chunk came, which on a quiet stream
  *   may be never, so the transport kept the stream (and refused the client's next GET stream as a
  *   second one): the stream is cancelled as soon as the connection closes.
+ * A handler that learns of a client going away from `request.signal` (the current protocol's: a
+ * call whose client hangs up is cancelled, before any reply exists to cancel) is given, with
+ * `signal: 'connection'`, the connection's hang-up signal there: one per keep-alive connection
+ * (statelessFastPath.ts), not one per request.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { AuthInfo, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { ErrorCode, jsonRpcError, type JsonRpcErrorResponse, type RequestId } from '@only1mcp/mcp-types';
 import { bodyTooLarge } from '../http/bodyErrors';
+import { hangUpSignal } from './statelessFastPath';
 
 /** Serves one HTTP request with a transport; `parsedBody` is the body the edge already parsed. */
 export type NodeTransportHandler = (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void>;
 
-/** Options of {@link serveWebTransport}. */
+/** A web-standard MCP handler: a transport's `handleRequest`, or a `createMcpHandler` handler's `fetch`. */
+export type WebHandler = (request: Request, extra: { authInfo?: AuthInfo; parsedBody?: unknown }) => Promise<Response>;
+
+/** Options of {@link serveWebHandler}. */
 export interface ServeWebTransportOptions {
   /** The largest body read from the request (only when it was not parsed already). */
   maxRequestBodySize: number;
   /** Told of failures the adapter answers with 500 itself. */
   onerror: (err: Error) => void;
+  /** `connection`: `request.signal` is the connection's hang-up signal (see the file's comment); by default the request has none. */
+  signal?: 'connection';
 }
 
 const isEventStream = (contentType: unknown) =>
@@ -67,11 +78,16 @@ function writable(res: ServerResponse): Promise<void> {
   });
 }
 
-/** The Node request handler of `transport`. */
+/** The Node request handler of a session's `transport`. */
 export function serveWebTransport(
   transport: WebStandardStreamableHTTPServerTransport,
   options: ServeWebTransportOptions,
 ): NodeTransportHandler {
+  return serveWebHandler((request, extra) => transport.handleRequest(request, extra), options);
+}
+
+/** The Node request handler of a web-standard `handle`. */
+export function serveWebHandler(handle: WebHandler, options: ServeWebTransportOptions): NodeTransportHandler {
   return async (req, res, parsedBody) => {
     // A client may go away before the reply begins.
     let gone = false;
@@ -82,8 +98,12 @@ export function serveWebTransport(
     try {
       // No signal: see the header. (A body the edge parsed is passed on as it is and not read again.)
       const request = await toWebRequest(req, parsedBody, { maxRequestBodySize: options.maxRequestBodySize });
+      // Shadows the Request's own `signal` getter on this one object (a Request made with a signal
+      // would build a controller of its own, the promotion the file's comment describes).
+      if (options.signal === 'connection')
+        Object.defineProperty(request, 'signal', { value: hangUpSignal(req.socket), enumerable: true });
       const authInfo = (req as IncomingMessage & { auth?: AuthInfo }).auth;
-      response = await transport.handleRequest(request, {
+      response = await handle(request, {
         ...(authInfo !== undefined && { authInfo }),
         ...(parsedBody !== undefined && { parsedBody }),
       });
