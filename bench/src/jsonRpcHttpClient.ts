@@ -6,6 +6,7 @@
  * it is the cheapest client Node ships, so the load generator spends little of the machine.
  */
 import { Agent, request } from 'node:http';
+import { CURRENT_PROTOCOL_VERSION, MCP_HEADERS, META_KEYS } from '@only1mcp/mcp-types';
 
 /** The loopback names a benchmark may target; it never sends traffic anywhere else. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -139,6 +140,32 @@ export class JsonRpcHttpClient {
 /** A `tools/call` of `name` with `args`, as a JSON-RPC request body. */
 export function toolsCallBody(id: number, name: string, args: Record<string, unknown>): string {
   return JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', id, params: { name, arguments: args } });
+}
+
+/**
+ * A `tools/call` as an SDK v2 client sends it on the current protocol (2026-07-28, stateless):
+ * its headers (the version, and the method and tool name repeated from the body) and its body,
+ * whose `_meta` carries the version, the client's identity and its (here empty) capabilities.
+ */
+export function currentToolsCall(
+  id: number,
+  name: string,
+  args: Record<string, unknown>,
+): { headers: Record<string, string>; body: string } {
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    [MCP_HEADERS.protocolVersion]: CURRENT_PROTOCOL_VERSION,
+    [MCP_HEADERS.method]: 'tools/call',
+    [MCP_HEADERS.name]: name,
+  };
+  const _meta = {
+    [META_KEYS.protocolVersion]: CURRENT_PROTOCOL_VERSION,
+    [META_KEYS.clientInfo]: { name: 'only1mcp-bench', version: '1.0.0' },
+    [META_KEYS.clientCapabilities]: {},
+  };
+  const body = JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', id, params: { name, arguments: args, _meta } });
+  return { headers, body };
 }
 
 /** True when `message` is a JSON-RPC result (not an error) for `id`. */

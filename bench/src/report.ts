@@ -12,6 +12,7 @@ export const MODES = {
   'plain-http': 'gateway, plain POST, HTTP backend',
   'sse-http': 'gateway, legacy SSE, HTTP backend',
   session: 'gateway, 2025-11-25 session, stdio backend',
+  current: 'gateway, 2026-07-28 stateless, stdio backend',
   stdio: 'backend over stdio (no SDK)',
   http: 'backend over HTTP (SDK v1 stateless)',
   registry: 'registry in process (no HTTP)',
@@ -28,6 +29,7 @@ export const GATEWAY_MODES: Readonly<Partial<Record<ModeKey, ModeKey>>> = {
   'plain-http': 'http',
   'sse-http': 'http',
   session: 'stdio',
+  current: 'stdio',
 };
 
 /** The targets of issue 8/8. */

@@ -6,6 +6,7 @@ import { silentLogger, Registry } from '@only1mcp/registry';
 import { benchConfig, ECHO_TOOL, EVERYTHING_COMMAND, HTTP_ECHO_TOOL } from './benchConfig';
 import {
   closeSession,
+  currentToolsCall,
   isResult,
   isResultFor,
   JsonRpcHttpClient,
@@ -25,6 +26,8 @@ export type TargetSpec =
   | { kind: 'http-stateless'; url: string; tool: string }
   /** A 2025-11-25 Streamable HTTP session per client. */
   | { kind: 'http-session'; url: string }
+  /** A current-protocol (2026-07-28) stateless request, as an SDK v2 client sends it. */
+  | { kind: 'http-current'; url: string }
   /** A 2024-11-05 HTTP+SSE session per client (`url` is the gateway's `/sse`), calling `tool`. */
   | { kind: 'sse'; url: string; tool: string }
   /** The gateway's Registry called in process (SDK client + stdio backend, or the HTTP backend at `url`; no front). */
@@ -53,6 +56,17 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
         call: async () => {
           const id = nextId++;
           return isResultFor(await http.send('POST', toolsCallBody(id, tool, ARGS), headers), id);
+        },
+        close: async () => http.close(),
+      };
+    }
+    case 'http-current': {
+      const http = new JsonRpcHttpClient({ url: spec.url, maxSockets: concurrency });
+      return {
+        call: async () => {
+          const id = nextId++;
+          const { headers, body } = currentToolsCall(id, ECHO_TOOL.public, ARGS);
+          return isResultFor(await http.send('POST', body, headers), id);
         },
         close: async () => http.close(),
       };

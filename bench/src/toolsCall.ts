@@ -4,7 +4,7 @@
  * stdio and to a Streamable HTTP backend, each backend also measured alone.
  *
  *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
- *                                [--modes floor,plain,sse,plain-http,sse-http,stdio,http,session,registry,registry-http]
+ *                                [--modes floor,plain,sse,session,current,plain-http,sse-http,stdio,http,registry,registry-http]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
  *                                [--gateway-node-options=--max-semi-space-size=2]
  *
@@ -162,6 +162,10 @@ async function cellOf(mode: ModeKey, servers: Servers, options: Options): Promis
     case 'session': {
       const { url, pid } = await gatewayUrl('stdio');
       return { target: { kind: 'http-session', url }, server: pid };
+    }
+    case 'current': {
+      const { url, pid } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-current', url }, server: pid };
     }
     case 'plain-http': {
       const { url, pid } = await gatewayUrl('http');
