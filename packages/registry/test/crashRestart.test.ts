@@ -24,6 +24,16 @@ function stdioRegistry(options: FixtureServerOptions, restart: Record<string, st
 
 const replica = (registry: Registry) => registry.status()[0]!.replicas[0]!;
 
+/**
+ * Starts `registry` and waits for its backend to be up: on a loaded machine (CI) the first
+ * connect may outlast `connect_timeout`, and `start()` resolves after that first failure while
+ * the backend goes on connecting in the background.
+ */
+async function startedUp(registry: Registry): Promise<void> {
+  await registry.start();
+  await waitFor('the backend to be up', () => replica(registry).state === 'up');
+}
+
 describe('a crashing stdio backend', () => {
   const registries: Registry[] = [];
   const dirs: string[] = [];
@@ -35,13 +45,17 @@ describe('a crashing stdio backend', () => {
 
   it('fails the call in flight as a backend error, restarts the process, and serves again, crash after crash', async () => {
     const registry = track(stdioRegistry({ label: 'crashy' }));
-    await registry.start();
+    await startedUp(registry);
     let pid = (await whoami(registry, 'fx__whoami')).pid;
+    const before = replica(registry).restarts;
     for (let round = 1; round <= 2; round++) {
       const failure = registry.callTool({ name: 'fx__crash', arguments: {} });
       // The request reached the process, which died before answering: the backend's fault, code -32013.
       await expect(failure).rejects.toMatchObject({ codeName: 'BackendError', code: ErrorCode.BackendError });
-      await waitFor(`restart #${round}`, () => replica(registry).state === 'up' && replica(registry).restarts >= round);
+      await waitFor(
+        `restart #${round}`,
+        () => replica(registry).state === 'up' && replica(registry).restarts >= before + round,
+      );
       const next = await whoami(registry, 'fx__whoami');
       expect(next.pid).not.toBe(pid);
       pid = next.pid;
@@ -66,11 +80,12 @@ describe('a crashing stdio backend', () => {
 
   it('serves K calls, dies on the next, and the restarted process serves K more', async () => {
     const registry = track(stdioRegistry({ label: 'k', crashAfter: 2 }));
-    await registry.start();
+    await startedUp(registry);
+    const before = replica(registry).restarts;
     const first = [await whoami(registry, 'fx__whoami'), await whoami(registry, 'fx__whoami')];
     expect(first.map((a) => a.calls)).toEqual([1, 2]);
     await expect(whoami(registry, 'fx__whoami')).rejects.toMatchObject({ codeName: 'BackendError' });
-    await waitFor('the restart', () => replica(registry).state === 'up' && replica(registry).restarts >= 1);
+    await waitFor('the restart', () => replica(registry).state === 'up' && replica(registry).restarts > before);
     const again = await whoami(registry, 'fx__whoami');
     expect(again.calls).toBe(1);
     expect(again.pid).not.toBe(first[0]!.pid);
