@@ -46,8 +46,10 @@ export interface Row {
   result: LoadResult;
   /** CPU time (user + system) the serving process spent per request, in µs, when it was measured. */
   serverCpuUs?: number;
-  /** CPU time the HTTP backend's process spent per request, in µs, when it is in the cell. */
+  /** CPU time the backend's process (the HTTP backend, or the gateway's stdio child) spent per request, in µs, when measured. */
   backendCpuUs?: number;
+  /** CPU time the load generator's process spent per request, in µs, when measured. */
+  loadCpuUs?: number;
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(3));
@@ -56,19 +58,39 @@ const us = (value: number | undefined) => (value === undefined ? '-' : value.toF
 /** The table of every cell. */
 export function formatTable(rows: readonly Row[]): string {
   const lines = [
-    '| mode | clients | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/req | HTTP backend CPU µs/req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| mode | clients | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU µs/req | backend CPU µs/req | load generator CPU µs/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { mode, result: r, serverCpuUs, backendCpuUs } of rows) {
+  for (const { mode, result: r, serverCpuUs, backendCpuUs, loadCpuUs } of rows) {
     lines.push(
-      `| ${MODES[mode]} | ${r.concurrency} | ${r.throughput.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} | ${us(serverCpuUs)} | ${us(backendCpuUs)} |`,
+      `| ${MODES[mode]} | ${r.concurrency} | ${r.throughput.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} | ${us(serverCpuUs)} | ${us(backendCpuUs)} | ${us(loadCpuUs)} |`,
     );
   }
   return lines.join('\n');
 }
 
-const find = (rows: readonly Row[], mode: ModeKey, concurrency: number) =>
-  rows.find((r) => r.mode === mode && r.result.concurrency === concurrency)?.result;
+const findRow = (rows: readonly Row[], mode: ModeKey, concurrency: number) =>
+  rows.find((r) => r.mode === mode && r.result.concurrency === concurrency);
+const find = (rows: readonly Row[], mode: ModeKey, concurrency: number) => findRow(rows, mode, concurrency)?.result;
+
+/** The machine's CPU time per request of a cell (server + backend + load generator), when all were measured. */
+function machineCpuUs(row: Row | undefined, withBackend: boolean): number | undefined {
+  if (row?.serverCpuUs === undefined || row.loadCpuUs === undefined) return undefined;
+  if (withBackend && row.backendCpuUs === undefined) return undefined;
+  return row.serverCpuUs + (row.backendCpuUs ?? 0) + row.loadCpuUs;
+}
+
+/**
+ * What the CPU alone allows a mode at `clients`: its processes' CPU time per request against the
+ * floor's. Where both are bound by the machine's CPU, their throughputs stand in the inverse ratio.
+ */
+function cpuBound(rows: readonly Row[], mode: ModeKey, clients: number): string | undefined {
+  const floor = machineCpuUs(findRow(rows, 'floor', clients), false);
+  const cell = findRow(rows, mode, clients);
+  const total = machineCpuUs(cell, true);
+  if (floor === undefined || total === undefined || !cell) return undefined;
+  return `  CPU per request at ${clients} clients: gateway ${us(cell.serverCpuUs)} + backend ${us(cell.backendCpuUs)} + load generator ${us(cell.loadCpuUs)} = ${us(total)} µs, the floor’s ${us(floor)} µs: bound by CPU alone, at most ${((100 * floor) / total).toFixed(1)}% of the floor`;
+}
 
 /**
  * The targets, per gateway mode: throughput at 16 clients (and 64, for the record) as a share of
@@ -87,6 +109,8 @@ export function formatRatios(rows: readonly Row[]): string {
       const goal =
         clients === 16 ? ` (goal >= ${GOALS.shareAt16}%: ${share >= GOALS.shareAt16 ? 'met' : 'NOT met'})` : '';
       lines.push(`- ${MODES[mode]}: throughput at ${clients} clients = ${share.toFixed(1)}% of the floor${goal}`);
+      const bound = clients === 16 ? cpuBound(rows, mode, clients) : undefined;
+      if (bound) lines.push(bound);
     }
     const at1 = find(rows, mode, 1);
     if (floor1 && at1) {

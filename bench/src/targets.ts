@@ -26,8 +26,8 @@ export type TargetSpec =
   | { kind: 'http-stateless'; url: string; tool: string }
   /** A 2025-11-25 Streamable HTTP session per client. */
   | { kind: 'http-session'; url: string }
-  /** A current-protocol (2026-07-28) stateless request, as an SDK v2 client sends it. */
-  | { kind: 'http-current'; url: string }
+  /** A current-protocol (2026-07-28) stateless request of `tool` (default: the reference server's echo), as an SDK v2 client sends it. */
+  | { kind: 'http-current'; url: string; tool?: string }
   /** A 2024-11-05 HTTP+SSE session per client (`url` is the gateway's `/sse`), calling `tool`. */
   | { kind: 'sse'; url: string; tool: string }
   /** The gateway's Registry called in process (SDK client + stdio backend, or the HTTP backend at `url`; no front). */
@@ -65,7 +65,7 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
       return {
         call: async () => {
           const id = nextId++;
-          const { headers, body } = currentToolsCall(id, ECHO_TOOL.public, ARGS);
+          const { headers, body } = currentToolsCall(id, spec.tool ?? ECHO_TOOL.public, ARGS);
           return isResultFor(await http.send('POST', body, headers), id);
         },
         close: async () => http.close(),

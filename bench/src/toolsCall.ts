@@ -31,7 +31,7 @@ import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
 import { formatRatios, formatTable, MODES, type ModeKey, type Row } from './report';
-import { machine, startGatewayProcess, type GatewayProcess } from './sessions';
+import { childPids, machine, startGatewayProcess, type GatewayProcess } from './sessions';
 import type { TargetSpec } from './targets';
 
 interface Options {
@@ -137,35 +137,37 @@ interface Cell {
   target: TargetSpec;
   /** The serving process: this one (`self`), another (its pid), the load generator's own (`load`: the registry runs there), or none measured. */
   server?: 'self' | number | 'load';
-  /** The HTTP backend's process, when the cell goes through it. */
+  /** The backend's process (the HTTP backend, or the stdio backend the gateway started), when known. */
   backend?: number;
 }
 
 async function cellOf(mode: ModeKey, servers: Servers, options: Options): Promise<Cell> {
   const gatewayUrl = async (kind: BenchBackend['kind']) => {
-    if (kind === 'stdio' && options.gatewayUrl) return { url: options.gatewayUrl, pid: undefined };
+    if (kind === 'stdio' && options.gatewayUrl) return { url: options.gatewayUrl, pid: undefined, backend: undefined };
     const gateway = await servers.gateway(kind);
-    return { url: gateway.url, pid: gateway.child.pid };
+    const pid = gateway.child.pid;
+    // A stdio backend is the gateway's only child process.
+    return { url: gateway.url, pid, backend: kind === 'stdio' && pid ? childPids(pid)[0] : undefined };
   };
   const sseUrl = (mcpUrl: string) => new URL('/sse', mcpUrl).href;
   switch (mode) {
     case 'floor':
       return { target: { kind: 'http-plain', url: (await servers.floorServer()).url }, server: 'self' };
     case 'plain': {
-      const { url, pid } = await gatewayUrl('stdio');
-      return { target: { kind: 'http-plain', url }, server: pid };
+      const { url, pid, backend } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-plain', url }, server: pid, backend };
     }
     case 'sse': {
-      const { url, pid } = await gatewayUrl('stdio');
-      return { target: { kind: 'sse', url: sseUrl(url), tool: ECHO_TOOL.public }, server: pid };
+      const { url, pid, backend } = await gatewayUrl('stdio');
+      return { target: { kind: 'sse', url: sseUrl(url), tool: ECHO_TOOL.public }, server: pid, backend };
     }
     case 'session': {
-      const { url, pid } = await gatewayUrl('stdio');
-      return { target: { kind: 'http-session', url }, server: pid };
+      const { url, pid, backend } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-session', url }, server: pid, backend };
     }
     case 'current': {
-      const { url, pid } = await gatewayUrl('stdio');
-      return { target: { kind: 'http-current', url }, server: pid };
+      const { url, pid, backend } = await gatewayUrl('stdio');
+      return { target: { kind: 'http-current', url }, server: pid, backend };
     }
     case 'plain-http': {
       const { url, pid } = await gatewayUrl('http');
@@ -240,6 +242,8 @@ async function main(): Promise<void> {
           result,
           serverCpuUs: server === 'load' ? result.loadCpuUs : perRequest(server, serverBefore),
           backendCpuUs: perRequest(cell.backend, backendBefore),
+          // In process (--in-process, or a registry mode) the load generator's CPU is not its own.
+          loadCpuUs: options.inProcess || server === 'load' ? undefined : result.loadCpuUs,
         });
         console.error(
           `  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,

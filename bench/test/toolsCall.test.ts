@@ -54,6 +54,13 @@ describe('targets against a running gateway and HTTP backend', () => {
     );
   });
 
+  it('calls the echo tool as an SDK v2 client would on the current protocol (2026-07-28, stateless)', async () => {
+    await callTwice(
+      await createTarget({ kind: 'http-current', url: `${gateway.url}/mcp`, tool: HTTP_ECHO_TOOL.public }, 2),
+      2,
+    );
+  });
+
   it('calls the HTTP backend alone as an SDK client would (stateless, SSE reply)', async () => {
     await callTwice(await createTarget({ kind: 'http-stateless', url: echo.url, tool: HTTP_ECHO_TOOL.backend }, 1), 1);
   });
@@ -138,6 +145,24 @@ describe('formatRatios', () => {
       'gateway, plain POST, HTTP backend: throughput at 16 clients = 10.0% of the floor (goal >= 50%: NOT met)',
     );
     expect(text).toContain('backend over HTTP (SDK v1 stateless) alone is 0.600 ms, leaving 0.400 ms');
+  });
+
+  it('bounds a mode by the CPU its processes spend per request against the floor’s, when all were measured', () => {
+    const cpu = (r: Row, serverCpuUs: number, loadCpuUs: number, backendCpuUs?: number): Row => ({
+      ...r,
+      serverCpuUs,
+      loadCpuUs,
+      backendCpuUs,
+    });
+    const text = formatRatios([
+      cpu(row('floor', 16, 10000, 1), 40, 80),
+      cpu(row('plain', 16, 6000, 2), 100, 80, 60),
+      cpu(row('session', 16, 5000, 2), 150, 90), // backend not measured: no bound
+    ]);
+    expect(text).toContain(
+      'CPU per request at 16 clients: gateway 100 + backend 60 + load generator 80 = 240 µs, the floor’s 120 µs: bound by CPU alone, at most 50.0% of the floor',
+    );
+    expect(text.match(/CPU per request/g)).toHaveLength(1);
   });
 });
 
