@@ -1,7 +1,8 @@
 /**
  * The soak run (issue 8/8): mixed traffic for a long time (default 10 min) through one gateway in
- * this process: SDK v1 sessions and plain stateless POSTs (tools/list, resources/read,
- * prompts/list, tools/call echo), while one replica of a two-replica stdio backend is SIGKILLed
+ * this process: SDK v1 sessions (2025-11-25), SDK v2 clients on the current protocol (2026-07-28,
+ * stateless) and plain stateless POSTs (tools/list, resources/read, prompts/list, tools/call
+ * echo), while one replica of a two-replica stdio backend is SIGKILLed
  * every minute and the config is rewritten (an extra server toggled in or out) and reloaded every
  * two minutes. Prints requests and failures by method, the post-GC heap and RSS series with their
  * linear trends, and whether any fixture process or listening socket was left; exits 1 when an
@@ -17,6 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import {
+  Client as CurrentClient,
+  StreamableHTTPClientTransport as CurrentTransport,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '@only1mcp/config';
@@ -27,6 +32,7 @@ import { FIXTURE_RESOURCE_URI, PROCFS, fixtureServerCommand, freePort, markedPro
 /** `tools/call` errors that only say the replica went away mid-call (documented in errorCodes.ts). */
 const BACKEND_GONE = new Set([-32010, -32013]);
 const SDK_CLIENTS = 3;
+const CURRENT_CLIENTS = 2;
 const PLAIN_CLIENTS = 2;
 
 const MAIN_MARKER = `SOAK_MAIN=${randomUUID()}`;
@@ -136,7 +142,15 @@ function checkEcho(result: unknown, message: string): void {
 /** The four request kinds of the mix, by method, for either kind of client. */
 type Mix = Record<'tools/list' | 'resources/read' | 'prompts/list' | 'tools/call', () => Promise<unknown>>;
 
-const sdkMix = (client: Client, n: () => number): Mix => ({
+/** What the mix asks of an SDK client, v1 or v2 alike. */
+interface SdkClient {
+  listTools(): Promise<unknown>;
+  readResource(params: { uri: string }): Promise<unknown>;
+  listPrompts(): Promise<unknown>;
+  callTool(params: { name: string; arguments: Record<string, unknown> }): Promise<unknown>;
+}
+
+const sdkMix = (client: SdkClient, n: () => number): Mix => ({
   'tools/list': () => client.listTools(),
   'resources/read': () => client.readResource({ uri: FIXTURE_RESOURCE_URI }),
   'prompts/list': () => client.listPrompts(),
@@ -233,13 +247,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const tally = new Tally();
   let id = 1;
   const next = () => id++;
-  const clients = await Promise.all(
-    Array.from({ length: SDK_CLIENTS }, async (_, i) => {
+  const clients = await Promise.all([
+    ...Array.from({ length: SDK_CLIENTS }, async (_, i) => {
       const client = new Client({ name: `soak-${i}`, version: '1.0.0' });
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       return client;
     }),
-  );
+    ...Array.from({ length: CURRENT_CLIENTS }, async (_, i) => {
+      const client = new CurrentClient(
+        { name: `soak-current-${i}`, version: '1.0.0' },
+        { versionNegotiation: { mode: 'auto' } },
+      );
+      await client.connect(new CurrentTransport(new URL(url)));
+      return client;
+    }),
+  ]);
 
   const started = Date.now();
   const until = started + durationMs;
@@ -338,7 +360,7 @@ export function formatSoakReport(r: SoakReport): string {
   const total = [...tally.sent.values()].reduce((a, b) => a + b, 0);
   const methods = [...tally.sent.keys()];
   return [
-    `## Soak: ${(elapsed / 60_000).toFixed(1)} min, ${SDK_CLIENTS} SDK sessions + ${PLAIN_CLIENTS} plain POST clients, node ${process.version}`,
+    `## Soak: ${(elapsed / 60_000).toFixed(1)} min, ${SDK_CLIENTS} SDK v1 sessions + ${CURRENT_CLIENTS} SDK v2 current-protocol clients + ${PLAIN_CLIENTS} plain POST clients, node ${process.version}`,
     '',
     `- ${total} requests (${((total * 1000) / elapsed).toFixed(0)} req/s), ${r.kills} replica SIGKILLs (every ${options.killEveryMs / 1000}s), ${r.reloads} config reloads (every ${options.reloadEveryMs / 1000}s)${r.reloadProblems.length ? `, failed reloads: ${r.reloadProblems.join('; ')}` : ''}`,
     '',

@@ -1,6 +1,7 @@
 /**
  * The soak run, short (issue 8/8), in CI: the same run as `node bench/dist/soak.js` (bench/src/soak.ts),
- * ~22 s of mixed traffic (SDK v1 sessions and plain stateless POSTs) while one replica of a
+ * ~22 s of mixed traffic (SDK v1 sessions, SDK v2 current-protocol clients and plain stateless
+ * POSTs) while one replica of a
  * two-replica stdio backend is SIGKILLed every 5 s and the config rewritten and reloaded every
  * 8 s. No idempotent request may fail; a tools/call may fail only as a backend that went away
  * mid-call; afterwards no fixture process, listener or socket is left. The heap trend is bounded
