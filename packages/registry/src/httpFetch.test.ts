@@ -178,6 +178,14 @@ describe('a response that declares a small length', () => {
     }
   });
 
+  it('stays an event stream when it answers a GET (the SDK reads a GET stream as events, whatever it says)', async () => {
+    const body = `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+    handler = sendWhole('text/event-stream', body);
+    const res = await httpFetch(`${base}/mcp`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(await res.text()).toBe(body);
+  });
+
   it('stays an event stream when it holds more than one message event (an id, a second event)', async () => {
     const data = JSON.stringify(message);
     for (const body of [`id: 1\nevent: message\ndata: ${data}\n\n`, `data: ${data}\n\ndata: ${data}\n\n`]) {

@@ -12,10 +12,12 @@
  *
  * A small response that declares its length (up to {@link WHOLE_BODY_MAX}) is read whole before it
  * is answered, and its body handed over as bytes: a web stream adapted from the socket costs more
- * than the body. When that body is a complete event stream of one `message` event and nothing
- * else, the response says `application/json` and carries the event's data (soleSseMessage.ts), so
- * the SDK reads it as the equivalent JSON answer. A response without a length (a stream that
- * carries progress, the GET stream) is streamed as it arrives.
+ * than the body. When that body answers a POST and is a complete event stream of one `message`
+ * event and nothing else, the response says `application/json` and carries the event's data
+ * (soleSseMessage.ts), so the SDK reads it as the equivalent JSON answer (a POST may be answered
+ * either way; a GET stream is read as an event stream whatever it says, so it is left as it is).
+ * A response without a length (a stream that carries progress, the GET stream) is streamed as it
+ * arrives.
  *
  * What it does not do, because the SDK's transports do not ask for it: follow redirects (the SDK
  * passes `redirect: 'manual'` and follows same-origin ones itself; `'error'` is honoured), stream a
@@ -140,14 +142,14 @@ function readWhole(res: http.IncomingMessage, signal: AbortSignal | undefined): 
 }
 
 /**
- * The Response of a body read whole: the bytes as they came, or, for an event stream of one
- * `message` event and nothing else, that event's data as the `application/json` answer it is
- * equivalent to (see the file's comment).
+ * The Response of a body read whole: the bytes as they came, or, answering a POST (`answersPost`)
+ * with an event stream of one `message` event and nothing else, that event's data as the
+ * `application/json` answer it is equivalent to (see the file's comment).
  */
-function wholeResponse(res: http.IncomingMessage, status: number, body: Buffer): Response {
+function wholeResponse(res: http.IncomingMessage, status: number, body: Buffer, answersPost: boolean): Response {
   const headers = responseHeaders(res);
   const eventStream = headers.get('content-type')?.split(';')[0]!.trim().toLowerCase() === 'text/event-stream';
-  const data = eventStream ? soleSseMessage(body.toString('utf8')) : undefined;
+  const data = answersPost && eventStream ? soleSseMessage(body.toString('utf8')) : undefined;
   if (data !== undefined) {
     headers.set('content-type', 'application/json');
     headers.set('content-length', String(Buffer.byteLength(data)));
@@ -201,7 +203,7 @@ function send(out: Outgoing, resolve: (res: Response) => void, reject: (err: unk
       if (empty) res.resume();
       if (!empty && Number(res.headers['content-length']) <= WHOLE_BODY_MAX)
         return void readWhole(res, signal)
-          .then((body) => wholeResponse(res, status, body))
+          .then((body) => wholeResponse(res, status, body, method === 'POST'))
           .then(resolve, reject);
       const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
       resolve(new Response(stream, { status, statusText: res.statusMessage, headers: responseHeaders(res) }));
