@@ -26,7 +26,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '@only1mcp/config';
 import { startGateway } from '@only1mcp/gateway';
-import { IDEMPOTENT_METHODS, silentLogger } from '@only1mcp/registry';
+import { IDEMPOTENT_METHODS, pruneAbortSignalAny, silentLogger } from '@only1mcp/registry';
 import { FIXTURE_RESOURCE_URI, PROCFS, fixtureServerCommand, freePort, markedProcesses } from '@only1mcp/test-utils';
 
 /** `tools/call` errors that only say the replica went away mid-call (documented in errorCodes.ts). */
@@ -233,6 +233,9 @@ export interface SoakReport {
 
 /** Runs one soak: a gateway, mixed traffic, replica kills and reloads on schedule; then checks what is left. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  // The SDK v2 clients share this process: without it, Node 20's AbortSignal.any keeps ~60 bytes
+  // per current-protocol request (abortSignalAny.ts), which the heap trend would count.
+  pruneAbortSignalAny();
   const { durationMs, killEveryMs, reloadEveryMs, sampleEveryMs, warmUpMs } = options;
   const dir = mkdtempSync(join(tmpdir(), 'only1mcp-soak-'));
   const file = join(dir, 'only1mcp.yaml');

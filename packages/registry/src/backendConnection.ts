@@ -9,6 +9,7 @@ import type { ServerConfig } from '@only1mcp/config';
 import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types';
 import type { Logger } from '@only1mcp/logger';
 import { httpFetch } from './httpFetch';
+import { pruneAbortSignalAny } from './abortSignalAny';
 import { SdkConnection } from './sdkConnection';
 import { StdioBackendTransport } from './stdioBackendTransport';
 
@@ -162,6 +163,8 @@ function createTransport(replicaId: string, target: ReplicaTarget, logger: Logge
         return transport;
       };
     case 'http':
+      // Each current-protocol request's signal is `AbortSignal.any` of the transport's and its own.
+      pruneAbortSignalAny();
       return () =>
         new StreamableHTTPClientTransport(new URL(target.url), {
           requestInit: { headers: target.headers },

@@ -36,5 +36,6 @@ export type { Candidate, LoadBalancer } from './loadBalancer';
 export { buildCatalog, publicName, templatePattern } from './catalog';
 export type { BackendLists, Catalog, CatalogSource, Owner } from './catalog';
 export { GATEWAY_IMPLEMENTATION } from './implementation';
+export { pruneAbortSignalAny } from './abortSignalAny';
 export { silentLogger } from '@only1mcp/logger';
 export type { LogFields, Logger } from '@only1mcp/logger';
