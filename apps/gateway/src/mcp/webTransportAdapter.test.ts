@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { ErrorCode } from '@only1mcp/mcp-types';
-import { serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
+import { serveWebHandler, serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 
 /** A transport that fails every request, as one whose server broke would. */
 class BrokenTransport extends WebStandardStreamableHTTPServerTransport {
@@ -70,5 +70,56 @@ describe('serveWebTransport', () => {
       error: { code: ErrorCode.InternalError, message: 'Internal server error' },
     });
     expect(errors.map((e) => e.message)).toEqual(['broken']);
+  });
+
+  it('sends a JSON reply whole, with its length (not chunked), and an event stream as it comes', async () => {
+    const message = { jsonrpc: '2.0', id: 2, result: {} };
+    serve(
+      serveWebHandler(
+        (request) =>
+          Promise.resolve(
+            request.headers.get('accept') === 'text/event-stream'
+              ? new Response(`data: ${JSON.stringify(message)}\n\n`, {
+                  headers: { 'content-type': 'text/event-stream' },
+                })
+              : Response.json(message),
+          ),
+        { maxRequestBodySize: LIMIT, onerror: (e) => errors.push(e) },
+      ),
+    );
+    const json = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(json.headers.get('content-length')).toBe(String(JSON.stringify(message).length));
+    expect(json.headers.get('transfer-encoding')).toBeNull();
+    expect(await json.json()).toEqual(message);
+    const stream = await fetch(url, { method: 'POST', headers: { accept: 'text/event-stream' }, body: '{}' });
+    expect(stream.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await stream.text()).toBe(`data: ${JSON.stringify(message)}\n\n`);
+  });
+
+  it('gives the handler the connection’s hang-up signal as request.signal when asked, one per connection', async () => {
+    const signals: AbortSignal[] = [];
+    serve(
+      serveWebHandler(
+        (request) => {
+          signals.push(request.signal);
+          return Promise.resolve(Response.json({}));
+        },
+        { maxRequestBodySize: LIMIT, onerror: (e) => errors.push(e), signal: 'connection' },
+      ),
+    );
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent }, (res) => res.resume().on('end', resolve));
+        req.on('error', reject);
+        req.end('{}');
+      });
+    await post();
+    await post();
+    expect(signals[0]).toBe(signals[1]);
+    expect(signals[0]!.aborted).toBe(false);
+    agent.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(signals[0]!.aborted).toBe(true);
   });
 });

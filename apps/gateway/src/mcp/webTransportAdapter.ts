@@ -52,6 +52,7 @@ export interface ServeWebTransportOptions {
 
 const isEventStream = (contentType: unknown) =>
   typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+const isJson = (contentType: unknown) => typeof contentType === 'string' && contentType.startsWith('application/json');
 
 /** A JSON-RPC error the adapter answers itself (the gateway's own bodies, as on every other path). */
 function errorReply(res: ServerResponse, status: number, body: JsonRpcErrorResponse): void {
@@ -121,6 +122,22 @@ export function serveWebHandler(handle: WebHandler, options: ServeWebTransportOp
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = value;
+    if (response.body && isJson(headers['content-type'])) {
+      // A JSON reply is whole at once: sent with its length, in one write (streamed, it went out
+      // chunked, its end in a write and a packet of its own that woke the client again).
+      let body: Buffer;
+      try {
+        body = Buffer.from(await response.arrayBuffer());
+      } catch (err) {
+        options.onerror(err instanceof Error ? err : new Error(String(err)));
+        return void res.destroy();
+      }
+      if (gone) return;
+      delete headers['transfer-encoding'];
+      res.writeHead(response.status, { ...headers, 'content-length': String(body.length) });
+      res.end(body);
+      return;
+    }
     res.writeHead(response.status, headers);
     if (!response.body) {
       res.end();
