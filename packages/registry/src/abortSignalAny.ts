@@ -49,7 +49,8 @@ export function pruneAbortSignalAny(): boolean {
   const collected = new FinalizationRegistry<WeakRef<AbortSignal>[]>((sources) => {
     if (pending.size === 0) setImmediate(sweep).unref();
     for (const source of sources) {
-      const dependants = source.deref() && dependantsOf(source.deref()!);
+      const signal = source.deref();
+      const dependants = signal && dependantsOf(signal);
       if (dependants) pending.add(dependants);
     }
   });

@@ -97,7 +97,7 @@ export function serveWebHandler(handle: WebHandler, options: ServeWebTransportOp
     });
     let response: Response;
     try {
-      // No signal: see the header. (A body the edge parsed is passed on as it is and not read again.)
+      // No signal of its own: see the header. (A body the edge parsed is passed on as it is and not read again.)
       const request = await toWebRequest(req, parsedBody, { maxRequestBodySize: options.maxRequestBodySize });
       // Shadows the Request's own `signal` getter on this one object (a Request made with a signal
       // would build a controller of its own, the promotion the file's comment describes).
