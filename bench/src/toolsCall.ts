@@ -231,7 +231,7 @@ async function main(): Promise<void> {
           warmupMs: options.warmupMs,
           primeMs: inLoad ? options.primeMs : undefined,
         };
-        const serverBefore = server === undefined || server === 'load' ? 0 : cpuNow(server);
+        const serverBefore = server === undefined || inLoad ? 0 : cpuNow(server);
         const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
         const result = await run(job);
         // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
@@ -240,10 +240,10 @@ async function main(): Promise<void> {
         rows.push({
           mode,
           result,
-          serverCpuUs: server === 'load' ? result.loadCpuUs : perRequest(server, serverBefore),
+          serverCpuUs: inLoad ? result.loadCpuUs : perRequest(server, serverBefore),
           backendCpuUs: perRequest(cell.backend, backendBefore),
           // In process (--in-process, or a registry mode) the load generator's CPU is not its own.
-          loadCpuUs: options.inProcess || server === 'load' ? undefined : result.loadCpuUs,
+          loadCpuUs: options.inProcess || inLoad ? undefined : result.loadCpuUs,
         });
         console.error(
           `  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,

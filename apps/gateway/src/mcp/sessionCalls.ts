@@ -94,8 +94,9 @@ export function cancelSessionCall(body: unknown, session: DirectSession): boolea
 /**
  * Controllers of calls that settled without being aborted, kept for the next calls. On Node 20 an
  * AbortSignal costs some 5 µs to make and, however soon it is dropped, survives V8's
- * young-generation collections (it is promoted, and is garbage only for a full collection): one
- * per call was 12 % of a session call's gateway CPU (docs/BENCHMARKS.md, seventh pass).
+ * young-generation collections (it is promoted, and is garbage only for a full collection):
+ * reusing them took ~6 % off a session call's gateway CPU (median of ten interleaved pairs,
+ * docs/BENCHMARKS.md, seventh pass).
  */
 const spareControllers: AbortController[] = [];
 /** How many unused controllers are kept, at most (calls in flight at once need one each). */
