@@ -122,4 +122,41 @@ describe('serveWebTransport', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(signals[0]!.aborted).toBe(true);
   });
+  it('gives the handler a parsed body as parsedBody and a Request with the headers but no body (its framing dropped)', async () => {
+    const seen: { parsedBody?: unknown; body: unknown; headers: Record<string, string>; url: string; method: string }[] = [];
+    serve(
+      serveWebHandler(
+        (request, extra) => {
+          seen.push({
+            parsedBody: extra.parsedBody,
+            body: request.body,
+            headers: Object.fromEntries(request.headers),
+            url: request.url,
+            method: request.method,
+          });
+          return Promise.resolve(Response.json({}));
+        },
+        { maxRequestBodySize: LIMIT, onerror: (e) => errors.push(e) },
+      ),
+    );
+    const message = { jsonrpc: '2.0', id: 3, method: 'ping' };
+    const res = await fetch(`${url}?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'mcp-method': 'ping', 'x-parsed': JSON.stringify(message) },
+      body: JSON.stringify(message),
+    });
+    expect(res.status).toBe(200);
+    const [parsed] = seen;
+    expect(parsed!.parsedBody).toEqual(message);
+    expect(parsed!.body).toBeNull();
+    expect(parsed!.method).toBe('POST');
+    expect(parsed!.url).toBe(`${url}?x=1`);
+    expect(parsed!.headers).toMatchObject({ 'content-type': 'application/json', 'mcp-method': 'ping' });
+    expect(parsed!.headers['content-length']).toBeUndefined();
+    // Without a parsed body the request's own is read (toWebRequest) and handed over with it.
+    seen.length = 0;
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(seen[0]!.parsedBody).toBeUndefined();
+    expect(seen[0]!.headers['content-length']).toBe('7');
+  });
 });
