@@ -94,6 +94,14 @@ export interface McpEndpoint {
   close(): Promise<void>;
 }
 
+/**
+ * Whether `body` is a message for `method`: asked before the SDK's guards (`isInitializeRequest`
+ * and the like), which are zod parses whose failure, the answer for nearly every request, costs
+ * 12–15 µs of error building each (a micro-benchmark, docs/BENCHMARKS.md eighth pass).
+ */
+const isFor = (body: unknown, method: string): boolean =>
+  typeof body === 'object' && body !== null && (body as { method?: unknown }).method === method;
+
 /** Puts the media types the SDK transport insists on into Accept, so a bare curl gets JSON. */
 function acceptJson(req: IncomingMessage): void {
   const accept = req.headers.accept ?? '';
@@ -401,7 +409,8 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
   /** A POST without a session: `initialize` opens one; the SDK's classifier routes anything else (see the file's comment). */
   async function sessionlessPost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     // An initialize without an id is a notification: it would open a session nobody learns the id of.
-    if (isInitializeRequest(body) && (body as { id?: unknown }).id !== undefined) return openSession(req, res, body);
+    if (isFor(body, 'initialize') && isInitializeRequest(body) && (body as { id?: unknown }).id !== undefined)
+      return openSession(req, res, body);
     const header = (name: string) =>
       typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
     const route = classifyInboundRequest({
@@ -451,7 +460,10 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         if (!session || session.clientId !== clientId) return notFound(res);
         if (req.method === 'POST' && inSession(session, req, res, req.body)) return;
         // The client's `notifications/initialized` ends the handshake (a woken session's is replayed, not seen here).
-        const handshakeEnds = req.method === 'POST' && isInitializedNotification(req.body);
+        const handshakeEnds =
+          req.method === 'POST' &&
+          isFor(req.body, 'notifications/initialized') &&
+          isInitializedNotification(req.body);
         enter(session, res, handshakeEnds);
         if (req.method === 'GET') {
           session.streams += 1;
