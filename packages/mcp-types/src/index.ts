@@ -7,9 +7,11 @@ export {
   JSONRPC_VERSION,
   LATEST_SESSION_PROTOCOL_VERSION,
   MCP_HEADERS,
+  MEDIA_TYPES,
   META_KEYS,
   SESSION_PROTOCOL_VERSIONS,
   SUPPORTED_PROTOCOL_VERSIONS,
+  mediaTypeOf,
   protocolGeneration,
 } from './protocol';
 export type { ProtocolGeneration, ProtocolVersion } from './protocol';

@@ -1,5 +1,11 @@
 import { SUPPORTED_PROTOCOL_VERSIONS as SDK_SESSION_VERSIONS } from '@modelcontextprotocol/server';
-import { CURRENT_PROTOCOL_VERSION, SESSION_PROTOCOL_VERSIONS, protocolGeneration } from './protocol';
+import {
+  CURRENT_PROTOCOL_VERSION,
+  MEDIA_TYPES,
+  SESSION_PROTOCOL_VERSIONS,
+  mediaTypeOf,
+  protocolGeneration,
+} from './protocol';
 import {
   JSONRPCMessageSchema,
   isJsonRpcNotification,
@@ -19,6 +25,22 @@ describe('protocol versions', () => {
     expect(protocolGeneration(CURRENT_PROTOCOL_VERSION)).toBe('stateless');
     expect(protocolGeneration('2025-11-25')).toBe('session');
     expect(protocolGeneration('1999-01-01')).toBeUndefined();
+  });
+});
+
+describe('mediaTypeOf', () => {
+  it('reads the media type without its parameters, lower-cased', () => {
+    expect(mediaTypeOf('Text/Event-Stream; charset=utf-8')).toBe(MEDIA_TYPES.eventStream);
+    expect(mediaTypeOf(' application/json ')).toBe(MEDIA_TYPES.json);
+    expect(mediaTypeOf('application/json;charset=UTF-8')).toBe(MEDIA_TYPES.json);
+    expect(mediaTypeOf('text/event-streamx')).toBe('text/event-streamx');
+  });
+
+  it('is undefined for no Content-Type', () => {
+    expect(mediaTypeOf(undefined)).toBeUndefined();
+    expect(mediaTypeOf(null)).toBeUndefined();
+    expect(mediaTypeOf('')).toBeUndefined();
+    expect(mediaTypeOf(' ; charset=utf-8')).toBeUndefined();
   });
 });
 

@@ -51,5 +51,20 @@ export const MCP_HEADERS = {
   lastEventId: 'last-event-id',
 } as const;
 
+/** The media types of the Streamable HTTP transport's bodies. */
+export const MEDIA_TYPES = {
+  json: 'application/json',
+  eventStream: 'text/event-stream',
+} as const;
+
+/**
+ * The media type of a `Content-Type` value, lower-cased and without its parameters
+ * (`Text/Event-Stream; charset=utf-8` is `text/event-stream`); undefined when there is none.
+ */
+export function mediaTypeOf(contentType: string | null | undefined): string | undefined {
+  const type = contentType?.split(';', 1)[0]!.trim().toLowerCase();
+  return type ? type : undefined;
+}
+
 /** The JSON-RPC version string every message carries. */
 export const JSONRPC_VERSION = '2.0';

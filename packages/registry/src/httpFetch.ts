@@ -28,6 +28,7 @@ import http, { type ClientRequest } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { MEDIA_TYPES, mediaTypeOf } from '@only1mcp/mcp-types';
 import { soleSseMessage } from './soleSseMessage';
 
 /**
@@ -148,10 +149,10 @@ function readWhole(res: http.IncomingMessage, signal: AbortSignal | undefined): 
  */
 function wholeResponse(res: http.IncomingMessage, status: number, body: Buffer, answersPost: boolean): Response {
   const headers = responseHeaders(res);
-  const eventStream = headers.get('content-type')?.split(';')[0]!.trim().toLowerCase() === 'text/event-stream';
+  const eventStream = mediaTypeOf(headers.get('content-type')) === MEDIA_TYPES.eventStream;
   const data = answersPost && eventStream ? soleSseMessage(body.toString('utf8')) : undefined;
   if (data !== undefined) {
-    headers.set('content-type', 'application/json');
+    headers.set('content-type', MEDIA_TYPES.json);
     headers.set('content-length', String(Buffer.byteLength(data)));
   }
   return new Response(data ?? body, { status, statusText: res.statusMessage, headers });

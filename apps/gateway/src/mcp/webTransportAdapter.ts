@@ -30,7 +30,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toWebRequest } from '@modelcontextprotocol/node';
 import type { AuthInfo, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
-import { ErrorCode, jsonRpcError, type JsonRpcErrorResponse, type RequestId } from '@only1mcp/mcp-types';
+import {
+  ErrorCode,
+  MEDIA_TYPES,
+  jsonRpcError,
+  mediaTypeOf,
+  type JsonRpcErrorResponse,
+  type RequestId,
+} from '@only1mcp/mcp-types';
 import { bodyTooLarge } from '../http/bodyErrors';
 import { hangUpSignal } from './statelessFastPath';
 
@@ -50,9 +57,6 @@ export interface ServeWebTransportOptions {
   signal?: 'connection';
 }
 
-const isEventStream = (contentType: unknown) =>
-  typeof contentType === 'string' && contentType.startsWith('text/event-stream');
-const isJson = (contentType: unknown) => typeof contentType === 'string' && contentType.startsWith('application/json');
 
 /** A JSON-RPC error the adapter answers itself (the gateway's own bodies, as on every other path). */
 function errorReply(res: ServerResponse, status: number, body: JsonRpcErrorResponse): void {
@@ -147,7 +151,8 @@ export function serveWebHandler(handle: WebHandler, options: ServeWebTransportOp
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = value;
-    if (response.body && isJson(headers['content-type'])) {
+    const mediaType = mediaTypeOf(headers['content-type']);
+    if (response.body && mediaType === MEDIA_TYPES.json) {
       // A JSON reply is whole at once: sent with its length, in one write (streamed, it went out
       // chunked, its end in a write and a packet of its own that woke the client again).
       let body: Buffer;
@@ -169,7 +174,7 @@ export function serveWebHandler(handle: WebHandler, options: ServeWebTransportOp
       return;
     }
     // A quiet stream would otherwise leave its client waiting for the response to begin.
-    if (isEventStream(headers['content-type'])) res.flushHeaders();
+    if (mediaType === MEDIA_TYPES.eventStream) res.flushHeaders();
     const reader = response.body.getReader();
     // The transport frees a stream when it is cancelled: at once, not when its next event finds the socket gone.
     const cancel = () => void reader.cancel().catch(() => undefined);
