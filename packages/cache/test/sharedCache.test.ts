@@ -14,8 +14,13 @@ import {
 } from '@only1mcp/test-utils';
 import { TwoLayerCache, cacheKey, cacheKeyPrefix, type CacheLayer } from '../src';
 
-/** Generous bound on a lookup while Redis is dead: the 50 ms timeout plus scheduling noise. */
-const FAST_MS = 150;
+/**
+ * Bound on a lookup while Redis is dead or frozen: the 50 ms timeout plus a loaded CI machine's
+ * scheduling (150 ms was once exceeded there). It tells a bounded wait from waiting for Redis,
+ * which takes seconds while it is dead and forever while it is frozen; how fast a miss is, the
+ * benchmarks measure.
+ */
+const FAST_MS = 1_000;
 const TTL = 60_000;
 
 describe('TwoLayerCache shared through Redis', () => {
@@ -222,7 +227,8 @@ describe('TwoLayerCache shared through Redis', () => {
       expect(waited).toBeLessThan(FAST_MS);
       started = Date.now();
       expect(await a.cache.get('other')).toBeUndefined();
-      expect(Date.now() - started).toBeLessThan(25); // within the retry period: Redis not asked
+      // Within the retry period Redis is not asked: less than the 50 ms a command would wait.
+      expect(Date.now() - started).toBeLessThan(45);
       await new Promise((resolve) => setTimeout(resolve, 250));
       expect(await a.cache.get('other')).toBeUndefined();
       expect(loudLines(a.logger)).toEqual([{ level: 'warn', message: expect.stringMatching(/^Response cache/) }]);
