@@ -1,7 +1,9 @@
 /**
  * A BackendConnection on the official SDK v2 client. The client negotiates the backend's protocol
  * generation itself (`versionNegotiation: auto`: `server/discover` first, `initialize` as the
- * fallback), so 2026-07-28 and 2025-11-25 backends are both spoken to natively.
+ * fallback), so 2026-07-28 and 2025-11-25 backends are both spoken to natively. A backend found
+ * speaking a 2025-era version is reconnected to without the probe for a while (the SDK's `prior`
+ * verdict; {@link LEGACY_VERDICT_MS}).
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -13,7 +15,7 @@ import {
   SdkHttpError,
   type Transport,
 } from '@modelcontextprotocol/client';
-import { CURRENT_PROTOCOL_VERSION, GatewayError, type ServerCapabilities } from '@only1mcp/mcp-types';
+import { CURRENT_PROTOCOL_VERSION, GatewayError, protocolGeneration, type ServerCapabilities } from '@only1mcp/mcp-types';
 import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import { errorMessage, type Logger } from '@only1mcp/logger';
@@ -126,6 +128,18 @@ interface Live {
   retired: boolean;
 }
 
+/** The SDK's verdict on a server that speaks only the 2025 era: `initialize`, no `server/discover` probe. */
+const LEGACY: { kind: 'legacy' } = { kind: 'legacy' };
+
+/**
+ * How long a backend found speaking a 2025-era version is reconnected to without the protocol
+ * probe. A restart then costs one handshake, not two (and, for a server that exits on the probe,
+ * one process, not two); a backend upgraded to 2026-07-28 meanwhile still answers `initialize`
+ * (the SDK's note on cached verdicts), and is spoken to in its new version from the first
+ * connect after this long.
+ */
+export const LEGACY_VERDICT_MS = 10 * 60_000;
+
 /** One connection to one backend replica through an SDK client. */
 export class SdkConnection implements BackendConnection {
   /** The current client; cleared first whenever it is given up, so a loss is reported at most once. */
@@ -134,6 +148,8 @@ export class SdkConnection implements BackendConnection {
   private starting: Transport | undefined;
   /** How many times close() was called: a connect that sees it change gives up. */
   private closes = 0;
+  /** When a connect last found the backend speaking a 2025-era version (see {@link LEGACY_VERDICT_MS}). */
+  private legacySince: number | undefined;
 
   constructor(
     readonly replicaId: string,
@@ -154,20 +170,29 @@ export class SdkConnection implements BackendConnection {
     const deadline = performance.now() + timeoutMs;
     const closes = this.closes;
     let client: Client;
+    const known =
+      this.legacySince !== undefined && performance.now() - this.legacySince < LEGACY_VERDICT_MS ? LEGACY : undefined;
     try {
-      client = await this.open(timeoutMs);
+      client = await this.open(timeoutMs, known);
     } catch (err) {
+      // The verdict may be why it failed (the backend changed): the next attempt probes again.
+      this.legacySince = undefined;
       // Closed meanwhile (the probe then fails the same way): nothing may start again.
       const probeFailed = err instanceof SdkError && err.code === SdkErrorCode.EraNegotiationFailed;
-      if (!probeFailed || this.closes !== closes) throw this.cannotConnect(err);
+      if (known || !probeFailed || this.closes !== closes) throw this.cannotConnect(err);
       // The backend went away during the `server/discover` probe: a 2025-era server whose SDK ends
       // on any request before `initialize`. It is started again and initialized, without the probe.
       try {
-        client = await this.open(Math.max(1, Math.ceil(deadline - performance.now())), { kind: 'legacy' });
+        client = await this.open(Math.max(1, Math.ceil(deadline - performance.now())), LEGACY);
       } catch (again) {
         throw this.cannotConnect(again);
       }
     }
+    // A probe's verdict starts the period; a connect that skipped the probe leaves it running.
+    const version = client.getNegotiatedProtocolVersion();
+    const legacy = version !== undefined && protocolGeneration(version) === 'session';
+    if (!legacy) this.legacySince = undefined;
+    else if (!known) this.legacySince = performance.now();
     const live: Live = { client, pending: 0, retired: false };
     client.onclose = () => this.lose(live, 'connection closed');
     this.live = live;

@@ -107,6 +107,23 @@ describe('start-up', () => {
     }
   }, 20_000);
 
+  it('restarts a 2025-era backend without the probe: one process for a server that exits on it', async () => {
+    const { registry } = await started([backend('strict', 'strict', { restart: { initial_delay: '100ms' } })]);
+    try {
+      expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready']);
+      const [, , pid] = events().at(-1)!;
+      process.kill(Number(pid), 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (events().filter(([event]) => event === 'ready').length < 2 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // Its era was known: started once and initialized, not probed (which it would exit on) first.
+      expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready', 'start', 'ready']);
+      expect(registry.status().find((s) => s.id === 'strict')?.up).toBe(true);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
   it('waits connect_timeout at most for a backend that connects but does not list', async () => {
     const { registry, ms } = await started([
       backend('plain', 'plain'),
