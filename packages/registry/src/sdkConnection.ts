@@ -15,7 +15,12 @@ import {
   SdkHttpError,
   type Transport,
 } from '@modelcontextprotocol/client';
-import { CURRENT_PROTOCOL_VERSION, GatewayError, protocolGeneration, type ServerCapabilities } from '@only1mcp/mcp-types';
+import {
+  CURRENT_PROTOCOL_VERSION,
+  GatewayError,
+  protocolGeneration,
+  type ServerCapabilities,
+} from '@only1mcp/mcp-types';
 import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import { errorMessage, type Logger } from '@only1mcp/logger';

@@ -461,9 +461,7 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
         if (req.method === 'POST' && inSession(session, req, res, req.body)) return;
         // The client's `notifications/initialized` ends the handshake (a woken session's is replayed, not seen here).
         const handshakeEnds =
-          req.method === 'POST' &&
-          isFor(req.body, 'notifications/initialized') &&
-          isInitializedNotification(req.body);
+          req.method === 'POST' && isFor(req.body, 'notifications/initialized') && isInitializedNotification(req.body);
         enter(session, res, handshakeEnds);
         if (req.method === 'GET') {
           session.streams += 1;

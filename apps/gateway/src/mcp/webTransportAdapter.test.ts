@@ -122,8 +122,15 @@ describe('serveWebTransport', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(signals[0]!.aborted).toBe(true);
   });
+
   it('gives the handler a parsed body as parsedBody and a Request with the headers but no body (its framing dropped)', async () => {
-    const seen: { parsedBody?: unknown; body: unknown; headers: Record<string, string>; url: string; method: string }[] = [];
+    const seen: {
+      parsedBody?: unknown;
+      body: unknown;
+      headers: Record<string, string>;
+      url: string;
+      method: string;
+    }[] = [];
     serve(
       serveWebHandler(
         (request, extra) => {

@@ -57,7 +57,6 @@ export interface ServeWebTransportOptions {
   signal?: 'connection';
 }
 
-
 /** A JSON-RPC error the adapter answers itself (the gateway's own bodies, as on every other path). */
 function errorReply(res: ServerResponse, status: number, body: JsonRpcErrorResponse): void {
   res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
