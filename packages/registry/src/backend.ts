@@ -16,6 +16,7 @@ import {
 } from './backendConnection';
 import { createLoadBalancer, type Candidate, type LoadBalancer } from './loadBalancer';
 import { SessionConnections, type CallingSession } from './sessionConnections';
+import { EraMemory } from './sdkConnection';
 import type { Logger } from '@only1mcp/logger';
 import type { StartGate } from './startGate';
 import type { BucketRotation } from './bucketRotation';
@@ -170,7 +171,11 @@ export class Backend {
   ) {
     this.id = config.id;
     this.balancer = createLoadBalancer(options.algorithm);
-    const connect = options.connect ?? createBackendConnection;
+    const make = options.connect ?? createBackendConnection;
+    // What one connection finds of the server's protocol era, the others use (sdkConnection.ts).
+    const era = new EraMemory();
+    const connect: typeof createBackendConnection = (id, target, logger, events) =>
+      make(id, target, logger, events, era);
     if (config.connection.mode === 'per_session')
       this.sessions = new SessionConnections(config, options.logger, connect);
     this.replicas = replicaTargets(config).map(({ target, weight }, index) => {

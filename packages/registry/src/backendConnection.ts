@@ -10,7 +10,7 @@ import type { ClientCapabilities, ServerCapabilities } from '@only1mcp/mcp-types
 import type { Logger } from '@only1mcp/logger';
 import { httpFetch } from './httpFetch';
 import { pruneAbortSignalAny } from './abortSignalAny';
-import { SdkConnection } from './sdkConnection';
+import { SdkConnection, type EraMemory } from './sdkConnection';
 import { StdioBackendTransport } from './stdioBackendTransport';
 
 /** Options for one request to a backend. */
@@ -176,12 +176,13 @@ function createTransport(replicaId: string, target: ReplicaTarget, logger: Logge
   }
 }
 
-/** Creates the connection for one replica. */
+/** Creates the connection for one replica; `era` is shared by the server's connections (sdkConnection.ts). */
 export function createBackendConnection(
   replicaId: string,
   target: ReplicaTarget,
   logger: Logger,
   events: BackendConnectionEvents = {},
+  era?: EraMemory,
 ): BackendConnection {
-  return new SdkConnection(replicaId, createTransport(replicaId, target, logger), logger, events);
+  return new SdkConnection(replicaId, createTransport(replicaId, target, logger), logger, events, era);
 }

@@ -2,8 +2,8 @@
  * A BackendConnection on the official SDK v2 client. The client negotiates the backend's protocol
  * generation itself (`versionNegotiation: auto`: `server/discover` first, `initialize` as the
  * fallback), so 2026-07-28 and 2025-11-25 backends are both spoken to natively. A backend found
- * speaking a 2025-era version is reconnected to without the probe for a while (the SDK's `prior`
- * verdict; {@link LEGACY_VERDICT_MS}).
+ * speaking a 2025-era version is connected to without the probe for a while, by every connection
+ * to that server (the SDK's `prior` verdict; {@link EraMemory}).
  */
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -134,16 +134,45 @@ interface Live {
 }
 
 /** The SDK's verdict on a server that speaks only the 2025 era: `initialize`, no `server/discover` probe. */
-const LEGACY: { kind: 'legacy' } = { kind: 'legacy' };
+type LegacyVerdict = { kind: 'legacy' };
+const LEGACY: LegacyVerdict = { kind: 'legacy' };
 
 /**
- * How long a backend found speaking a 2025-era version is reconnected to without the protocol
- * probe. A restart then costs one handshake, not two (and, for a server that exits on the probe,
- * one process, not two); a backend upgraded to 2026-07-28 meanwhile still answers `initialize`
+ * How long a backend found speaking a 2025-era version is connected to without the protocol
+ * probe. A restart or another connection then costs one handshake, not two (and, for a server that
+ * exits on the probe, one process, not two); a backend upgraded to 2026-07-28 meanwhile still answers `initialize`
  * (the SDK's note on cached verdicts), and is spoken to in its new version from the first
  * connect after this long.
  */
 export const LEGACY_VERDICT_MS = 10 * 60_000;
+
+/**
+ * What connects to one backend server have found of its protocol era, shared by all its
+ * connections (its replicas, and with `connection.mode: per_session` every client session's own):
+ * once one has found it speaking a 2025-era version, the others connect without the probe too.
+ */
+export class EraMemory {
+  private legacySince: number | undefined;
+
+  /** The verdict to connect with, while one holds. */
+  get verdict(): LegacyVerdict | undefined {
+    return this.legacySince !== undefined && performance.now() - this.legacySince < LEGACY_VERDICT_MS
+      ? LEGACY
+      : undefined;
+  }
+
+  /** A connect succeeded with `version`; `probed`: it asked the backend (no verdict was given). */
+  connected(version: string | undefined, probed: boolean): void {
+    // A probe's verdict starts the period; a connect that skipped the probe leaves it running.
+    if (version === undefined || protocolGeneration(version) !== 'session') this.legacySince = undefined;
+    else if (probed) this.legacySince = performance.now();
+  }
+
+  /** A connect failed: the verdict may be why (the backend changed), so the next one probes. */
+  forget(): void {
+    this.legacySince = undefined;
+  }
+}
 
 /** One connection to one backend replica through an SDK client. */
 export class SdkConnection implements BackendConnection {
@@ -153,14 +182,14 @@ export class SdkConnection implements BackendConnection {
   private starting: Transport | undefined;
   /** How many times close() was called: a connect that sees it change gives up. */
   private closes = 0;
-  /** When a connect last found the backend speaking a 2025-era version (see {@link LEGACY_VERDICT_MS}). */
-  private legacySince: number | undefined;
 
   constructor(
     readonly replicaId: string,
     private readonly createTransport: () => Transport,
     private readonly logger: Logger,
     private readonly events: BackendConnectionEvents,
+    /** Shared with the server's other connections (see {@link EraMemory}). */
+    private readonly era: EraMemory = new EraMemory(),
   ) {}
 
   get capabilities(): ServerCapabilities | undefined {
@@ -175,13 +204,11 @@ export class SdkConnection implements BackendConnection {
     const deadline = performance.now() + timeoutMs;
     const closes = this.closes;
     let client: Client;
-    const known =
-      this.legacySince !== undefined && performance.now() - this.legacySince < LEGACY_VERDICT_MS ? LEGACY : undefined;
+    const known = this.era.verdict;
     try {
       client = await this.open(timeoutMs, known);
     } catch (err) {
-      // The verdict may be why it failed (the backend changed): the next attempt probes again.
-      this.legacySince = undefined;
+      this.era.forget();
       // Closed meanwhile (the probe then fails the same way): nothing may start again.
       const probeFailed = err instanceof SdkError && err.code === SdkErrorCode.EraNegotiationFailed;
       if (known || !probeFailed || this.closes !== closes) throw this.cannotConnect(err);
@@ -193,11 +220,7 @@ export class SdkConnection implements BackendConnection {
         throw this.cannotConnect(again);
       }
     }
-    // A probe's verdict starts the period; a connect that skipped the probe leaves it running.
-    const version = client.getNegotiatedProtocolVersion();
-    const legacy = version !== undefined && protocolGeneration(version) === 'session';
-    if (!legacy) this.legacySince = undefined;
-    else if (!known) this.legacySince = performance.now();
+    this.era.connected(client.getNegotiatedProtocolVersion(), known === undefined);
     const live: Live = { client, pending: 0, retired: false };
     client.onclose = () => this.lose(live, 'connection closed');
     this.live = live;
@@ -215,7 +238,7 @@ export class SdkConnection implements BackendConnection {
   }
 
   /** One connect attempt on a new client and transport; `prior` skips the protocol probe. */
-  private async open(timeoutMs: number, prior?: { kind: 'legacy' }): Promise<Client> {
+  private async open(timeoutMs: number, prior?: LegacyVerdict): Promise<Client> {
     // List changes arrive as notifications from 2025-11-25 backends and on a `subscriptions/listen`
     // stream from 2026-07-28 ones; the SDK handles both when these handlers are given, and only for
     // the lists the backend says can change. The gateway re-reads the lists itself.

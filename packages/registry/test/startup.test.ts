@@ -124,6 +124,22 @@ describe('start-up', () => {
     }
   }, 20_000);
 
+  it("connects each client session's own connection to a known 2025-era backend without the probe", async () => {
+    const { registry } = await started([backend('strict', 'strict', { connection: { mode: 'per_session' } })]);
+    try {
+      const session = (key: string) => ({ key, client: { capabilities: {}, request: () => Promise.resolve({}) } });
+      // The fixture answers tools/call with an error; what matters is the connection it opened.
+      for (const key of ['s1', 's2'])
+        await registry
+          .callTool({ name: 'strict__tool', arguments: {} }, { session: session(key) })
+          .catch(() => undefined);
+      // The shared connection probed (and restarted the server); each session's connection did not.
+      expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready', 'start', 'ready', 'start', 'ready']);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
   it('waits connect_timeout at most for a backend that connects but does not list', async () => {
     const { registry, ms } = await started([
       backend('plain', 'plain'),
