@@ -5,6 +5,8 @@
 import { createRedisClient, type RedisClient } from '@only1mcp/health';
 import {
   loudLines,
+  REDIS_NOT_ASKED_BOUND_MS,
+  REDIS_OUTAGE_BOUND_MS,
   recordingLogger,
   startRedis,
   thaw,
@@ -14,13 +16,8 @@ import {
 } from '@only1mcp/test-utils';
 import { TwoLayerCache, cacheKey, cacheKeyPrefix, type CacheLayer } from '../src';
 
-/**
- * Bound on a lookup while Redis is dead or frozen: the 50 ms timeout plus a loaded CI machine's
- * scheduling (150 ms was once exceeded there). It tells a bounded wait from waiting for Redis,
- * which takes seconds while it is dead and forever while it is frozen; how fast a miss is, the
- * benchmarks measure.
- */
-const FAST_MS = 1_000;
+/** Bound on a lookup while Redis is dead or frozen (see its definition). */
+const FAST_MS = REDIS_OUTAGE_BOUND_MS;
 const TTL = 60_000;
 
 describe('TwoLayerCache shared through Redis', () => {
@@ -228,7 +225,7 @@ describe('TwoLayerCache shared through Redis', () => {
       started = Date.now();
       expect(await a.cache.get('other')).toBeUndefined();
       // Within the retry period Redis is not asked: less than the 50 ms a command would wait.
-      expect(Date.now() - started).toBeLessThan(45);
+      expect(Date.now() - started).toBeLessThan(REDIS_NOT_ASKED_BOUND_MS);
       await new Promise((resolve) => setTimeout(resolve, 250));
       expect(await a.cache.get('other')).toBeUndefined();
       expect(loudLines(a.logger)).toEqual([{ level: 'warn', message: expect.stringMatching(/^Response cache/) }]);

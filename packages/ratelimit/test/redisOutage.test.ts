@@ -6,6 +6,8 @@ import { createRedisClient, silentLogger, type RedisClient } from '@only1mcp/hea
 import {
   freePort,
   loudLines,
+  REDIS_NOT_ASKED_BOUND_MS,
+  REDIS_OUTAGE_BOUND_MS,
   recordingLogger,
   startRedis,
   thaw,
@@ -15,10 +17,10 @@ import {
 import { createRateLimiter, rateLimitKeys, type RateLimiter } from '../src';
 import { consumeMany, timedConsume } from './support/timedConsume';
 
-/** Generous bound on a decision while Redis is dead: the 50 ms timeout plus scheduling noise. */
-const FAST_MS = 150;
-/** Bound on a decision that does not ask Redis at all (microseconds in fact; room for a GC pause). */
-const NO_WAIT_MS = 25;
+/** Bound on a decision while Redis is dead or frozen (see its definition). */
+const FAST_MS = REDIS_OUTAGE_BOUND_MS;
+/** Bound on a decision that does not ask Redis at all (microseconds in fact; room for a loaded machine). */
+const NO_WAIT_MS = REDIS_NOT_ASKED_BOUND_MS;
 
 describe('rate limiting when Redis fails', () => {
   const servers: { stop(): Promise<void>; pid: number }[] = [];

@@ -12,7 +12,7 @@ export type { HttpFixtureTransport } from './fixtures/fixtureHttpApp';
 export { startHttpFixture } from './httpFixture';
 export type { HttpFixture, HttpFixtureOptions } from './httpFixture';
 export { freePort } from './freePort';
-export { redisAnswersPing, startRedis } from './redisServer';
+export { REDIS_NOT_ASKED_BOUND_MS, REDIS_OUTAGE_BOUND_MS, redisAnswersPing, startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
 export { endProcess, isRunning, processAlive } from './childProcesses';
 export { waitFor } from './waitFor';
