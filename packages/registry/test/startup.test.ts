@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigSchema } from '@only1mcp/config';
 import { Registry, silentLogger } from '../src';
+import { waitFor } from './support';
 
 /**
  * argv: mode, log file. Modes: `plain`; `busy` (spends 150 ms of CPU before reading, as a runtime
@@ -113,9 +114,10 @@ describe('start-up', () => {
       expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready']);
       const [, , pid] = events().at(-1)!;
       process.kill(Number(pid), 'SIGKILL');
-      const deadline = Date.now() + 10_000;
-      while (events().filter(([event]) => event === 'ready').length < 2 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(
+        'the restarted server to be ready',
+        () => events().filter(([event]) => event === 'ready').length === 2,
+      );
       // Its era was known: started once and initialized, not probed (which it would exit on) first.
       expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready', 'start', 'ready']);
       expect(registry.status().find((s) => s.id === 'strict')?.up).toBe(true);
