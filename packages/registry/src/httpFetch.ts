@@ -11,8 +11,8 @@
  * costs the gateway 40 % less CPU.
  *
  * A small response that declares its length (up to {@link WHOLE_BODY_MAX}) is read whole before it
- * is answered, and its body handed over as bytes: a web stream adapted from the socket costs more
- * than the body. When that body answers a POST and is a complete event stream of one `message`
+ * is answered, and its body handed over as bytes (wholeBodyResponse.ts, read without a web stream
+ * unless one is asked for): a web stream adapted from the socket costs more than the body. When that body answers a POST and is a complete event stream of one `message`
  * event and nothing else, the response says `application/json` and carries the event's data
  * (soleSseMessage.ts), so the SDK reads it as the equivalent JSON answer (a POST may be answered
  * either way; a GET stream is read as an event stream whatever it says, so it is left as it is).
@@ -30,6 +30,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { MEDIA_TYPES, mediaTypeOf } from '@only1mcp/mcp-types';
 import { soleSseMessage } from './soleSseMessage';
+import { wholeBodyResponse } from './wholeBodyResponse';
 
 /**
  * How long an idle keep-alive socket is kept: undici's default, under the 5 s that Node's and
@@ -155,7 +156,11 @@ function wholeResponse(res: http.IncomingMessage, status: number, body: Buffer, 
     headers.set('content-type', MEDIA_TYPES.json);
     headers.set('content-length', String(Buffer.byteLength(data)));
   }
-  return new Response(data ?? body, { status, statusText: res.statusMessage, headers });
+  return wholeBodyResponse(data === undefined ? body : Buffer.from(data), {
+    status,
+    statusText: res.statusMessage,
+    headers,
+  });
 }
 
 /** What one request is, parsed once for every attempt. */
