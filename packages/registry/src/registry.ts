@@ -87,6 +87,15 @@ function sameSettings(backend: Backend, settings: ServerConfig): boolean {
 
 const EMPTY_LISTS: BackendLists = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 
+/**
+ * The wait before a backend's lists are read again after a failed read (a list that timed out
+ * while the backend was busy starting, say); it doubles with each failure in a row, up to
+ * {@link LIST_RETRY_MAX_MS}. Without it, a backend that is up but whose lists could not be read
+ * once would offer nothing until it restarted or said its lists changed.
+ */
+const LIST_RETRY_FIRST_MS = 1_000;
+const LIST_RETRY_MAX_MS = 30_000;
+
 /** All backends and the aggregate over them. */
 export class Registry {
   private backends: Backend[];
@@ -99,6 +108,8 @@ export class Registry {
   private refreshes = new Map<string, Promise<void>>();
   /** Backends whose lists changed again while being read. */
   private readonly again = new Set<string>();
+  /** Backends whose last read of their lists failed: the wait before the next read, and its timer. */
+  private readonly listRetries = new Map<Backend, { waitMs: number; timer?: NodeJS.Timeout }>();
   private readonly startGate: StartGate;
   /** The one timer (per bucket length) that turns the rolling windows of every backend's breakers. */
   private readonly bucketRotation = new BucketRotation();
@@ -274,6 +285,8 @@ export class Registry {
   async stop(): Promise<void> {
     // A reconfiguration under way finishes first, so the backends it started are stopped too.
     this.stopped = true;
+    for (const retry of this.listRetries.values()) clearTimeout(retry.timer);
+    this.listRetries.clear();
     await this.changing;
     await Promise.all([...this.backends.map((b) => b.stop()), ...this.retiring]);
     this.bucketRotation.stop();
@@ -320,10 +333,16 @@ export class Registry {
             : [],
         };
         if (this.backend(backend.id) !== backend) return;
+        this.listRetries.delete(backend);
         this.lists.set(backend.id, lists);
         this.catalogChanged();
       } catch (err) {
-        this.options.logger.warn('could not read backend lists', { server: backend.id, error: (err as Error).message });
+        const retryInMs = this.retryLists(backend);
+        this.options.logger.warn('could not read backend lists', {
+          server: backend.id,
+          error: (err as Error).message,
+          ...(retryInMs === undefined ? {} : { retryInMs }),
+        });
       } finally {
         this.refreshes.delete(backend.id);
       }
@@ -331,6 +350,25 @@ export class Registry {
     });
     this.refreshes.set(backend.id, job);
     return job;
+  }
+
+  /**
+   * Reads `backend`'s lists again after a failed read, once {@link LIST_RETRY_FIRST_MS} has passed
+   * (doubling with each failure in a row), if it is still the backend of its id and up then (a
+   * replica that comes up reads them anyway). The wait, or undefined when no read is planned.
+   */
+  private retryLists(backend: Backend): number | undefined {
+    if (this.stopped || this.backend(backend.id) !== backend) return undefined;
+    const retry = this.listRetries.get(backend);
+    if (retry?.timer) return undefined;
+    const waitMs = retry ? Math.min(retry.waitMs * 2, LIST_RETRY_MAX_MS) : LIST_RETRY_FIRST_MS;
+    const timer = setTimeout(() => {
+      if (this.backend(backend.id) !== backend) return void this.listRetries.delete(backend);
+      this.listRetries.set(backend, { waitMs });
+      if (backend.isUp) void this.refresh(backend);
+    }, waitMs).unref();
+    this.listRetries.set(backend, { waitMs, timer });
+    return waitMs;
   }
 
   private rebuild(): Catalog {

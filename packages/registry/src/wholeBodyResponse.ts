@@ -20,10 +20,10 @@ export function wholeBodyResponse(bytes: Uint8Array, init: ResponseInit): Respon
  * properties, which a subclass may not redefine as methods or accessors. (A subclass is what makes
  * this cheap: the same readers set as own properties of each response cost more than a stream.)
  */
-const OverridableResponse = Response as unknown as new (body: null, init: ResponseInit) => Pick<
-  Response,
-  'status' | 'statusText' | 'headers'
->;
+const OverridableResponse = Response as unknown as new (
+  body: null,
+  init: ResponseInit,
+) => Pick<Response, 'status' | 'statusText' | 'headers'>;
 
 class WholeBodyResponse extends OverridableResponse {
   /** The body, until it is read or handed to the stream Response. */

@@ -17,7 +17,8 @@ import { waitFor } from './support';
 /**
  * argv: mode, log file. Modes: `plain`; `busy` (spends 150 ms of CPU before reading, as a runtime
  * loading its code does); `strict` (exits on any request before `initialize`, as some SDKs do);
- * `unlisted` (never answers `tools/list`); `silent` (never answers anything).
+ * `unlisted` (never answers `tools/list`); `late` (does not answer its first `tools/list`, as a
+ * server still busy starting may not in time); `silent` (never answers anything).
  */
 const BACKEND = `
 const fs = require('fs');
@@ -27,6 +28,7 @@ note('start');
 if (mode === 'busy') for (const end = Date.now() + 150; Date.now() < end; );
 const send = (message) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...message }) + '\\n');
 let initialized = false;
+let lists = 0;
 let buffer = '';
 process.stdin.on('data', (chunk) => {
   buffer += chunk;
@@ -41,6 +43,8 @@ process.stdin.on('data', (chunk) => {
       send({ id: message.id, result });
     } else if (!initialized && mode === 'strict') process.exit(1);
     else if (message.method === 'tools/list') {
+      if (mode === 'late') note('list');
+      if (mode === 'late' && ++lists === 1) continue;
       if (mode !== 'unlisted') send({ id: message.id, result: { tools: [{ name: 'tool', inputSchema: { type: 'object' } }] } });
     } else send({ id: message.id, error: { code: -32601, message: 'Method not found' } });
   }
@@ -140,6 +144,16 @@ describe('start-up', () => {
           .catch(() => undefined);
       // The shared connection probed (and restarted the server); each session's connection did not.
       expect(events().map(([event]) => event)).toEqual(['start', 'start', 'ready', 'start', 'ready', 'start', 'ready']);
+    } finally {
+      await registry.stop();
+    }
+  }, 20_000);
+
+  it('reads the lists of a backend again when a read failed, without a restart', async () => {
+    const { registry } = await started([backend('late', 'late', { connect_timeout: '1s', request_timeout: '300ms' })]);
+    try {
+      await waitFor('its tools listed', () => registry.catalog.tools.some((t) => t.name === 'late__tool'), 10_000);
+      expect(events().map(([event]) => event)).toEqual(['start', 'ready', 'list', 'list']);
     } finally {
       await registry.stop();
     }
