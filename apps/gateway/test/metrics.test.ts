@@ -42,6 +42,9 @@ beforeAll(async () => {
     }),
   );
   gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, { configFile: file });
+  // `stuck`'s lists are read under its 150 ms request_timeout, which a fixture still starting on a
+  // loaded machine may miss once (they are read again then).
+  await waitFor('stuck listed', () => gateway.registry.catalog.tools.some((t) => t.name === 'stuck__hang'), 10_000);
   client = new Client({ name: 'metrics', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
 }, 30_000);

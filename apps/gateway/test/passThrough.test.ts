@@ -16,6 +16,7 @@ import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { callsInFlight, untilInFlight } from './support/inFlight';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -117,6 +118,16 @@ describe('progress during a call', () => {
   });
 });
 
+/** Waits until each of `clients` (SDK v1 sessions) has its GET stream open at the gateway (admin API). */
+async function untilStreamsOpen(...clients: ClientV1[]): Promise<void> {
+  const ids = clients.map((c) => (c.transport as TransportV1).sessionId);
+  await waitFor('the sessions’ GET streams to open', async () => {
+    const res = await fetch(`${gateway.url}/api/v1/admin/sessions`);
+    const { sessions } = (await res.json()) as { sessions: { id: string; streams?: number }[] };
+    return ids.every((id) => (sessions.find((s) => s.id === id)?.streams ?? 0) > 0);
+  });
+}
+
 /**
  * Starts `call` (a `hang` tool call under `signal`), aborts it, and waits until `server`'s backend
  * has counted the cancellation.
@@ -128,8 +139,9 @@ async function abortReachesBackend(
 ): Promise<void> {
   const before = await cancellations(`${server}__cancellations`, client);
   const controller = new AbortController();
+  const busy = callsInFlight(gateway);
   const pending = call(controller.signal);
-  await new Promise((r) => setTimeout(r, 300));
+  await untilInFlight(gateway, busy + 1);
   controller.abort('user gave up');
   await expect(pending).rejects.toThrow();
   await waitFor(
@@ -224,11 +236,12 @@ describe('cancellation of a stateless call', () => {
       // Many calls on one connection first: they share its hang-up signal, which must still work after them.
       let before = 0;
       for (let id = 1; id <= 15; id++) before = await counted(id);
+      const busy = callsInFlight(gateway);
       let sockets = 0;
       const hung = statelessPost(agent, call('fixture__hang', 99), (req) =>
         req.on('socket', () => {
           sockets += 1;
-          setTimeout(() => req.destroy(), 300);
+          void untilInFlight(gateway, busy + 1).then(() => req.destroy());
         }),
       );
       await expect(hung).rejects.toThrow();
@@ -256,7 +269,9 @@ describe('list_changed', () => {
     const modernHeard = deferred();
     await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
     try {
-      // Give the SDK clients a moment to open their streams (GET, subscriptions/listen).
+      // The v1 session's GET stream open (where list changes travel), then a moment for the v2
+      // client's subscriptions/listen stream, which the gateway shows nowhere.
+      await untilStreamsOpen(session);
       await new Promise((r) => setTimeout(r, 500));
       await session.callTool({ name: 'fixture__add-tool', arguments: { name: 'fresh' } });
       await sessionHeard;
@@ -294,8 +309,8 @@ describe('resource subscriptions', () => {
       await a.subscribeResource({ uri: URI });
       await b.subscribeResource({ uri: URI });
       expect(await backendSubscriptions(a)).toEqual([URI]);
-      // Give the SDK clients a moment to open their GET streams, where updates travel.
-      await new Promise((r) => setTimeout(r, 500));
+      // Both subscribers' GET streams open, where updates travel.
+      await untilStreamsOpen(a, b);
 
       await c.callTool({ name: 'fixture__touch', arguments: { uri: URI } });
       await waitFor('both subscribers to hear the update', () => heard.a.length === 1 && heard.b.length === 1);

@@ -14,6 +14,7 @@ import { loadConfig } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { untilInFlight } from './support/inFlight';
 
 let dir: string;
 let file: string;
@@ -75,7 +76,7 @@ describe('hot reload', () => {
     const changesBefore = listChanged;
     // A call in flight on the server about to be removed must finish.
     const inFlight = client.callTool({ name: 'gone__slow', arguments: { ms: 600 } });
-    await new Promise((r) => setTimeout(r, 100));
+    await untilInFlight(gateway);
 
     writeConfig([{ id: 'keep' }, { id: 'tuned', env: { API_TOKEN: 'secret-2' } }, { id: 'added' }]);
     await waitFor('the file change to apply', async () => {

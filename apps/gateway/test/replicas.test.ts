@@ -29,6 +29,12 @@ beforeAll(async () => {
     ],
   });
   gateway = await startGateway({ ...parsed, server: { ...parsed.server, port: 0 } }, silentLogger);
+  // Start-up waits connect_timeout at most; on a loaded machine a replica may connect after it.
+  await waitFor(
+    'every replica up',
+    () => gateway.registry.status().every((server) => server.replicas.every((r) => r.state === 'up')),
+    15_000,
+  );
   client = new Client({ name: 'replicas-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
 }, 60_000);

@@ -6,6 +6,7 @@
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { startGateway, type RunningGateway } from '../src';
+import { callsInFlight, untilInFlight } from './support/inFlight';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 const ACCEPT = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -134,6 +135,7 @@ describe('2025-11-25 sessions', () => {
 
   it('cancels a call answered as JSON when the client sends notifications/cancelled; its request ends with 202', async () => {
     const session = await openSession();
+    const busy = callsInFlight(gateway);
     const long = post(
       {
         jsonrpc: '2.0',
@@ -143,7 +145,7 @@ describe('2025-11-25 sessions', () => {
       },
       session,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await untilInFlight(gateway, busy + 1);
     const cancel = await post(
       { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 13, reason: 'gave up' } },
       session,

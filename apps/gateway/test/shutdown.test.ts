@@ -7,7 +7,8 @@ import { Agent, request } from 'node:http';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { PROCFS, markedProcesses } from '@only1mcp/test-utils';
-import { startGateway, type RunningGateway } from '../src';
+import { startGateway } from '../src';
+import { callsInFlight, untilInFlight } from './support/inFlight';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -59,9 +60,8 @@ describe('graceful shutdown', () => {
         params: { name: 'everything__trigger-long-running-operation', arguments: { duration: 1, steps: 2 } },
       });
       // Wait until the call is really in flight inside the gateway.
-      for (const deadline = Date.now() + 10_000; inFlight(gateway) === 0 && Date.now() < deadline;)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(inFlight(gateway)).toBe(1);
+      await untilInFlight(gateway);
+      expect(callsInFlight(gateway)).toBe(1);
       const stopping = gateway.stop();
 
       const refused = await post(gateway.url, agent, { jsonrpc: '2.0', id: 2, method: 'tools/list' }).catch(
@@ -89,8 +89,3 @@ describe('graceful shutdown', () => {
     }
   }, 30_000);
 });
-
-/** Calls in flight at the backends, from the registry's replica status. */
-function inFlight(gateway: RunningGateway): number {
-  return gateway.registry.status().reduce((sum, s) => sum + s.replicas.reduce((n, r) => n + r.inFlight, 0), 0);
-}

@@ -33,7 +33,9 @@ describe('failover between HTTP replicas', () => {
       { logger: silentLogger },
     );
     await registry.start();
-  }, 20_000);
+    // start() waits connect_timeout at most; on a loaded machine a replica may connect after it.
+    await waitFor('every replica up', () => replicaStates().every((state) => state === 'up'), 15_000);
+  }, 30_000);
   afterAll(async () => {
     await registry?.stop();
     await Promise.all(fixtures.map((f) => f.stop()));

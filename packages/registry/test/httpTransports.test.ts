@@ -29,7 +29,16 @@ describe('Streamable HTTP and SSE backends', () => {
       { logger: silentLogger },
     );
     await registry.start();
-  }, 20_000);
+    // start() waits connect_timeout at most; on a loaded machine a backend may connect after it.
+    // (A backend's lists are set all at once: its prompt listed means all its lists are.)
+    await waitFor(
+      'both backends up and listed',
+      () =>
+        registry.ready &&
+        ['stream', 'legacy'].every((id) => registry.catalog.prompts.some((p) => p.name === `${id}__greet`)),
+      15_000,
+    );
+  }, 30_000);
   afterAll(async () => {
     await registry?.stop();
     await Promise.all([stream?.stop(), legacy?.stop()]);

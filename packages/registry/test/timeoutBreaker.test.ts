@@ -34,6 +34,16 @@ function hangingRegistry(replicas: number, resetTimeout: string): Registry {
   );
 }
 
+/**
+ * Starts `registry` and waits until its tools are listed: its catalogue reads run under the same
+ * 200 ms request_timeout, which a fixture still starting on a loaded machine may miss once (the
+ * registry then reads them again).
+ */
+async function started(registry: Registry): Promise<void> {
+  await registry.start();
+  await waitFor('the tools listed', () => registry.catalog.tools.some((t) => t.name === 'fx__hang'), 10_000);
+}
+
 const hang = (registry: Registry, sessionKey?: string) =>
   registry.callTool({ name: 'fx__hang', arguments: {} }, { sessionKey });
 
@@ -68,7 +78,7 @@ describe('timeouts and circuit breakers', () => {
   it('times out a call that never answers, then opens the breaker and fails fast with CircuitOpen', async () => {
     const registry = hangingRegistry(1, '30s');
     registries.push(registry);
-    await registry.start();
+    await started(registry);
     await expect(hang(registry)).rejects.toMatchObject({ codeName: 'BackendTimeout', code: ErrorCode.BackendTimeout });
     const seen = await hangUntilOpen(registry);
     expect(new Set(seen)).toEqual(new Set(['BackendTimeout']));
@@ -85,7 +95,7 @@ describe('timeouts and circuit breakers', () => {
   it('sends calls to the healthy replica while the other one is open, and back after reset_timeout', async () => {
     const registry = hangingRegistry(2, '1s');
     registries.push(registry);
-    await registry.start();
+    await started(registry);
     const key = 'sticky';
     const stuck = await whoami(registry, 'fx__whoami', { sessionKey: key });
     const seen = await hangUntilOpen(registry, key);
