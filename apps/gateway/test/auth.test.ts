@@ -246,7 +246,19 @@ describe('rate limits', () => {
 
 describe('audit log', () => {
   it('records calls with a hash of their arguments, denials, rate limits, refusals and admin actions', async () => {
-    await waitFor('the audit lines to be written', () => auditLines().length > 5);
+    const wanted: Record<string, unknown>[] = [
+      { action: 'tools/call', clientId: 'reader', target: 'fx__echo', outcome: 'ok' },
+      { action: 'tools/call', clientId: 'reader', target: 'fx__slow', outcome: 'denied' },
+      { action: 'tools/call', clientId: 'limited', outcome: 'rate_limited' },
+      { action: 'http', outcome: 'unauthenticated' },
+      { action: 'http', clientId: 'ops', outcome: 'rate_limited' },
+      { action: 'admin:GET /servers', clientId: 'reader', outcome: 'denied' },
+    ];
+    // Written as they happen, in the order the earlier tests made them: waited for, each of them.
+    await waitFor('the audit lines to be written', () => {
+      const written = auditLines();
+      return wanted.every((want) => written.some((line) => Object.entries(want).every(([k, v]) => line[k] === v)));
+    });
     const lines = auditLines();
     const call = lines.find((l) => l.action === 'tools/call' && l.outcome === 'ok' && l.clientId === 'reader')!;
     expect(call).toMatchObject({ server: 'fx', target: 'fx__echo', session: expect.any(String) });

@@ -46,7 +46,7 @@ beforeAll(async () => {
         roles: { user: { allow: ['*'] }, explorer: { allow: ['*'] } },
       },
       cache: {
-        tools: [{ name: 'fx__whoami', ttl: '400ms' }],
+        tools: [{ name: 'fx__whoami', ttl: '2s' }],
         resources: [{ uri: 'fixture://*', ttl: '10s' }],
       },
       context: {
@@ -145,7 +145,7 @@ describe('result cache', () => {
     expect((await whoami(alice)).calls).toBe(first.calls); // cached
     // Bob never gets Alice's cached answer.
     expect((await whoami(bob)).calls).toBeGreaterThan(first.calls);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2_100));
     expect((await whoami(alice)).calls).toBeGreaterThan(first.calls); // expired
     const body = await scrape();
     expect(counter(body, 'only1mcp_cache_requests_total{layer="memory",outcome="hit"}')).toBeGreaterThanOrEqual(1);

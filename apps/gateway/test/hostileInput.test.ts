@@ -7,7 +7,7 @@
 import { connect } from 'node:net';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { fixtureServerCommand } from '@only1mcp/test-utils';
+import { fixtureServerCommand, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 let gateway: RunningGateway;
@@ -83,9 +83,14 @@ describe('hostile input', () => {
     expect(((await third.json()) as { error: { code: number } }).error.code).toBe(-32029);
     // A stream that closes frees its place.
     controllers[0]!.abort();
-    await new Promise((r) => setTimeout(r, 200));
+    // The gateway learns of it when the connection closes: asked again until it has.
     const again = new AbortController();
-    expect((await fetch(`${gateway.url}/sse`, { signal: again.signal })).status).toBe(200);
+    await waitFor('a place freed', async () => {
+      const res = await fetch(`${gateway.url}/sse`, { signal: again.signal });
+      if (res.status === 200) return true;
+      await res.body?.cancel();
+      return false;
+    });
     again.abort();
     controllers[1]!.abort();
   });

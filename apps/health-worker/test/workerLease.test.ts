@@ -22,13 +22,14 @@ afterAll(async () => {
 it('lets exactly one of two workers probe, and the other take over when it stops', async () => {
   const config = ConfigSchema.parse({
     servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'lease' }) }],
-    health: { interval: '300ms', timeout: '200ms' },
+    // The lease lasts one interval: 1 s, so a loaded CI machine's stalls do not lapse it.
+    health: { interval: '1s', timeout: '500ms' },
     redis: { url: redis.url, key_prefix: 'lease-test:' },
   });
   workers.push(await startHealthWorker(config, silentLogger), await startHealthWorker(config, silentLogger));
   await waitFor('one worker to hold the lease', () => workers.some((w) => w.probing));
   // Well past a renewal period, still exactly one.
-  await new Promise((r) => setTimeout(r, 700));
+  await new Promise((r) => setTimeout(r, 2_500));
   expect(workers.filter((w) => w.probing)).toHaveLength(1);
 
   const holder = workers.find((w) => w.probing)!;

@@ -15,7 +15,8 @@ describe('WorkerLease', () => {
     return client;
   }
 
-  function pair(client: RedisClient, clientB: RedisClient = client, ttlMs = 300) {
+  // 1 s: long enough that a loaded CI machine's stalls do not lapse a lease the test expects held.
+  function pair(client: RedisClient, clientB: RedisClient = client, ttlMs = 1_000) {
     const keys = createRedisKeys(`lease${++prefixCounter}:`);
     const events: string[] = [];
     const make = (holderId: string, c: RedisClient) => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Agent, createServer, request, type Server } from 'node:http';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { ErrorCode } from '@only1mcp/mcp-types';
+import { waitFor } from '@only1mcp/test-utils';
 import { serveWebHandler, serveWebTransport, type NodeTransportHandler } from './webTransportAdapter';
 
 /** A transport that fails every request, as one whose server broke would. */
@@ -119,8 +120,7 @@ describe('serveWebTransport', () => {
     expect(signals[0]).toBe(signals[1]);
     expect(signals[0]!.aborted).toBe(false);
     agent.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(signals[0]!.aborted).toBe(true);
+    await waitFor('the hang-up signal to abort', () => signals[0]!.aborted);
   });
 
   it('gives the handler a parsed body as parsedBody and a Request with the headers but no body (its framing dropped)', async () => {
