@@ -12,7 +12,8 @@
  *
  * A small response that declares its length (up to {@link WHOLE_BODY_MAX}) is read whole before it
  * is answered, and its body handed over as bytes (wholeBodyResponse.ts, read without a web stream
- * unless one is asked for): a web stream adapted from the socket costs more than the body. When that body answers a POST and is a complete event stream of one `message`
+ * unless one is asked for): a web stream adapted from the socket costs more than the body. When
+ * that body answers a POST and is a complete event stream of one `message`
  * event and nothing else, the response says `application/json` and carries the event's data
  * (soleSseMessage.ts), so the SDK reads it as the equivalent JSON answer (a POST may be answered
  * either way; a GET stream is read as an event stream whatever it says, so it is left as it is).
