@@ -106,6 +106,7 @@ export async function startGateway(
     registry: new MetricsRegistry(),
     state: {
       sessions: () => live.app?.sessionCounts() ?? {},
+      listenStreams: () => live.app?.listenStreams() ?? 0,
       servers: () => (live.registry ? serverHealth(live.registry) : []),
       ...(config.redis ? { redisConnected: () => live.shared?.redisConnected() ?? false } : {}),
     },

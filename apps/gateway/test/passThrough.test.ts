@@ -12,6 +12,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigSchema } from '@only1mcp/config';
+import { METRIC } from '@only1mcp/metrics';
 import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
@@ -117,6 +118,12 @@ describe('progress during a call', () => {
     }
   });
 });
+
+/** The gateway's `only1mcp_listen_streams` gauge. */
+async function listenStreams(): Promise<number> {
+  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  return Number(new RegExp(`^${METRIC.listenStreams} (\\d+)$`, 'm').exec(metrics)?.[1]);
+}
 
 /** Waits until each of `clients` (SDK v1 sessions) has its GET stream open at the gateway (admin API). */
 async function untilStreamsOpen(...clients: ClientV1[]): Promise<void> {
@@ -269,10 +276,10 @@ describe('list_changed', () => {
     const modernHeard = deferred();
     await modern.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
     try {
-      // The v1 session's GET stream open (where list changes travel), then a moment for the v2
-      // client's subscriptions/listen stream, which the gateway shows nowhere.
+      // Both streams open, where list changes travel: the v1 session's GET stream, the v2 client's
+      // subscriptions/listen stream (the gateway's only1mcp_listen_streams gauge).
       await untilStreamsOpen(session);
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor('the listen stream to open', async () => (await listenStreams()) === 1);
       await session.callTool({ name: 'fixture__add-tool', arguments: { name: 'fresh' } });
       await sessionHeard;
       await modernHeard.promise;
@@ -285,6 +292,7 @@ describe('list_changed', () => {
       await session.close();
       await modern.close();
     }
+    await waitFor('the listen stream to be counted closed', async () => (await listenStreams()) === 0);
   });
 });
 

@@ -3,6 +3,7 @@ import { GatewayMetrics, METRIC, MetricsRegistry } from './index';
 function build(
   state = {
     sessions: () => ({ streamable_http: 2 }),
+    listenStreams: () => 3,
     servers: () => [
       { id: 'files', healthy: true, breaker: 'closed' as const },
       { id: 'git', healthy: false, breaker: 'open' as const },
@@ -24,11 +25,12 @@ describe('GatewayMetrics', () => {
     expect(body).toContain(`${METRIC.requestDuration}_bucket{le="2.5",method="tools/call"} 2`);
   });
 
-  it('reads sessions, backend health and breaker state at scrape time', async () => {
+  it('reads sessions, listen streams, backend health and breaker state at scrape time', async () => {
     const metrics = build();
     const { body, contentType } = await metrics.exposition();
     expect(contentType).toMatch(/^text\/plain/);
     expect(body).toContain(`${METRIC.sessionsActive}{transport="streamable_http"} 2`);
+    expect(body).toContain(`${METRIC.listenStreams} 3`);
     expect(body).toContain(`${METRIC.backendHealthStatus}{server_id="files"} 1`);
     expect(body).toContain(`${METRIC.backendHealthStatus}{server_id="git"} 0`);
     expect(body).toContain(`${METRIC.circuitBreakerState}{server_id="git"} 1`);
@@ -46,7 +48,7 @@ describe('GatewayMetrics', () => {
   it('exports process metrics under the only1mcp_ prefix when asked', async () => {
     const metrics = new GatewayMetrics({
       registry: new MetricsRegistry(),
-      state: { sessions: () => ({}), servers: () => [] },
+      state: { sessions: () => ({}), listenStreams: () => 0, servers: () => [] },
     });
     expect((await metrics.exposition()).body).toContain('only1mcp_process_cpu_seconds_total');
   });
@@ -54,7 +56,7 @@ describe('GatewayMetrics', () => {
   it('reports Redis connectivity only when Redis is configured', async () => {
     const withRedis = new GatewayMetrics({
       registry: new MetricsRegistry(),
-      state: { sessions: () => ({}), servers: () => [], redisConnected: () => false },
+      state: { sessions: () => ({}), listenStreams: () => 0, servers: () => [], redisConnected: () => false },
       processMetrics: false,
     });
     expect((await withRedis.exposition()).body).toContain(`${METRIC.redisConnected} 0`);
@@ -84,6 +86,7 @@ describe('GatewayMetrics', () => {
       registry: new MetricsRegistry(),
       state: {
         sessions: () => ({}),
+        listenStreams: () => 0,
         servers: () => [{ id: 'files', healthy: true, breaker: 'closed', pool: { active: 2, idle: 1, pending: 0 } }],
       },
       processMetrics: false,

@@ -28,6 +28,8 @@ export interface PoolSizes {
 export interface MetricsStateSource {
   /** Open client sessions by front transport (`streamable_http`, `sse`). */
   sessions(): Record<string, number>;
+  /** Open `subscriptions/listen` streams of current-protocol (2026-07-28) clients, which have no session. */
+  listenStreams(): number;
   /** Each backend server: healthy (a replica up), the worst breaker state among its replicas, its connections. */
   servers(): { id: string; healthy: boolean; breaker: keyof typeof BREAKER_STATE_VALUE; pool?: PoolSizes }[];
   /** Whether Redis is reachable; given only when Redis is configured (otherwise there is no gauge). */
@@ -147,6 +149,14 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const [transport, count] of Object.entries(state.sessions())) this.set({ transport }, count);
+      },
+    });
+    new Gauge({
+      name: METRIC.listenStreams,
+      help: 'Open subscriptions/listen streams of current-protocol (2026-07-28) clients on this replica.',
+      registers,
+      collect() {
+        this.set(state.listenStreams());
       },
     });
     registerBackendHealthGauge(registry, () => state.servers());

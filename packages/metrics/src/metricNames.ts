@@ -6,6 +6,7 @@ export const METRIC = {
   requestsTotal: 'only1mcp_requests_total',
   requestDuration: 'only1mcp_request_duration_seconds',
   sessionsActive: 'only1mcp_sessions_active',
+  listenStreams: 'only1mcp_listen_streams',
   backendHealthStatus: 'only1mcp_backend_health_status',
   backendRequestsTotal: 'only1mcp_backend_requests_total',
   circuitBreakerState: 'only1mcp_circuit_breaker_state',

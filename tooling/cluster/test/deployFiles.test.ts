@@ -407,7 +407,7 @@ async function exportedMetricNames(): Promise<Set<string>> {
   const registry = new MetricsRegistry();
   new GatewayMetrics({
     registry,
-    state: { sessions: () => ({}), servers: () => [], redisConnected: () => true },
+    state: { sessions: () => ({}), listenStreams: () => 0, servers: () => [], redisConnected: () => true },
     processMetrics: false,
   });
   // prom-client is a dependency of @only1mcp/metrics, not of this package: load it from there.

@@ -64,6 +64,8 @@ export interface GatewayApp {
   resultCache: ResultCache;
   /** Open client sessions by front transport, for metrics. */
   sessionCounts(): Record<string, number>;
+  /** Open `subscriptions/listen` streams (current-protocol clients), for metrics. */
+  listenStreams(): number;
   /** Open client sessions on every front, for the admin API. */
   sessions(): SessionSummary[];
   /** Tells every connected HTTP client that lists changed. */
@@ -222,6 +224,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
     parked,
     check,
     sessionCounts: () => ({ streamable_http: mcp.sessionCount, sse: sse.sessionCount }),
+    listenStreams: () => mcp.listenStreams,
     sessions,
     security,
     resultCache,

@@ -85,6 +85,8 @@ export interface McpEndpoint {
   readonly ready: Promise<void>;
   /** Open 2025-11-25 sessions. */
   readonly sessionCount: number;
+  /** Open `subscriptions/listen` streams of current-protocol clients (no session; counted until each reply ends). */
+  readonly listenStreams: number;
   /** The open sessions, for the admin API. */
   sessions(): SessionSummary[];
   /** Tells every client of this endpoint that lists changed: sessions on their GET stream, current-protocol clients on their `subscriptions/listen` stream. */
@@ -113,6 +115,8 @@ function acceptJson(req: IncomingMessage): void {
 /** Creates the `/mcp` endpoint. */
 export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }): McpEndpoint {
   const sessions = new Map<string, Session>();
+  /** Current-protocol `subscriptions/listen` replies not ended yet. */
+  let listenStreams = 0;
   const modern: McpHttpHandler = createMcpHandler(() => createMcpServer(deps), {
     legacy: 'reject',
     maxRequestBodySize: deps.maxBodyBytes,
@@ -421,7 +425,13 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       body,
     });
     // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
-    if (route.kind !== 'legacy') return modernNode(req, res, body);
+    if (route.kind !== 'legacy') {
+      if (isFor(body, 'subscriptions/listen')) {
+        listenStreams += 1;
+        res.once('close', () => (listenStreams -= 1));
+      }
+      return modernNode(req, res, body);
+    }
     if (direct(body, res, callerOf(req))) return;
     return stateless(req, res, body);
   }
@@ -523,6 +533,9 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
     },
     get sessionCount() {
       return sessions.size + dormant.size;
+    },
+    get listenStreams() {
+      return listenStreams;
     },
     sessions() {
       const live = [...sessions.values()].map((s) => ({
