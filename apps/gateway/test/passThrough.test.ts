@@ -336,6 +336,27 @@ describe('resource subscriptions', () => {
       await Promise.all([a.close(), b.close(), c.close()]);
     }
   });
+
+  it('subscribes again for its sessions when the backend restarts, so updates keep coming', async () => {
+    const a = await v1();
+    const heard: string[] = [];
+    a.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void heard.push(n.params.uri));
+    const replica = () => gateway.registry.status().find((s) => s.id === 'fixture')!.replicas[0]!;
+    try {
+      await a.subscribeResource({ uri: URI });
+      await untilStreamsOpen(a);
+      const restarts = replica().restarts;
+      // The backend process dies: what it held, its subscriptions included, goes with it.
+      await a.callTool({ name: 'fixture__crash', arguments: {} }).catch(() => undefined);
+      await waitFor('the backend to be back', () => replica().restarts > restarts && replica().state === 'up', 15_000);
+      await waitFor('the gateway to subscribe again', async () => (await backendSubscriptions(a)).includes(URI));
+      await a.callTool({ name: 'fixture__touch', arguments: { uri: URI } });
+      await waitFor('the subscriber to hear the update', () => heard.length === 1);
+      expect(heard).toEqual([URI]);
+    } finally {
+      await a.close();
+    }
+  }, 30_000);
 });
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

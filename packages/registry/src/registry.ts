@@ -19,6 +19,12 @@ export interface RegistryOptions {
   onLog?: (serverId: string, params: Record<string, unknown>) => void;
   /** Called when a backend says a subscribed resource changed. */
   onResourceUpdated?: (uri: string) => void;
+  /**
+   * Called when a replica of a server connects (at start-up, after a restart, or when a
+   * reconfiguration replaced the server): the new process or connection holds nothing the gateway
+   * asked of the one before, such as resource subscriptions.
+   */
+  onReplicaConnected?: (serverId: string) => void;
   /** Called after each request routed to a backend settles (for metrics), with how long it took. */
   onBackendRequest?: (serverId: string, ok: boolean, seconds: number) => void;
   /** How many backend processes (stdio replicas) start at once; default four per core (startGate.ts). */
@@ -138,7 +144,11 @@ export class Registry {
     const backend: Backend = new Backend(this.effective(server), {
       algorithm: config.routing.algorithm,
       logger: this.options.logger,
-      onReplicaUp: (b) => void this.refresh(b),
+      onReplicaUp: (b) => {
+        void this.refresh(b);
+        // A backend still being started by a reconfiguration is told of once it is in place (see reconfigure).
+        if (this.backend(b.id) === b) this.options.onReplicaConnected?.(b.id);
+      },
       onListChanged: () => void this.refresh(backend),
       onResourceUpdated: (uri) => this.options.onResourceUpdated?.(uri),
       onLog: (params) => this.options.onLog?.(server.id, params),
@@ -214,6 +224,7 @@ export class Registry {
     this.backends = backends;
     this.catalogChanged();
     for (const old of retired) this.retire(old, next.server.shutdown_timeout);
+    for (const b of started) if (b.isUp) this.options.onReplicaConnected?.(b.id);
     // Their lists were not read while they were not yet in the registry.
     await Promise.all(started.map((b) => this.refresh(b)));
     return summary;

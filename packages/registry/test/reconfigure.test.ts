@@ -30,6 +30,27 @@ describe('Registry.setEnabled', () => {
   });
 });
 
+describe('onReplicaConnected', () => {
+  it('tells of each replica that connects once its backend is the one in place, a changed server’s included', async () => {
+    const connected: string[] = [];
+    const registry = new Registry(config, { logger: silentLogger, onReplicaConnected: (id) => connected.push(id) });
+    try {
+      await registry.start();
+      expect(connected).toEqual(['a']);
+      // A changed server gets a new backend: told of once it has replaced the old one, so what is
+      // asked again (resource subscriptions) reaches the new process, not the one draining.
+      const changed = ConfigSchema.parse({
+        health: { enabled: false },
+        servers: [{ id: 'a', transport: 'stdio', ...fixtureServerCommand({ label: 'a2' }) }],
+      });
+      expect(await registry.reconfigure(changed)).toMatchObject({ changed: ['a'] });
+      expect(connected).toEqual(['a', 'a']);
+    } finally {
+      await registry.stop();
+    }
+  });
+});
+
 describe('reconfigurations that overlap', () => {
   it('run one at a time: a reload and an admin enable together leave one backend, and none after stop', async () => {
     const marker = `RECONFIGURE_TEST=${randomUUID()}`;

@@ -72,6 +72,8 @@ export interface GatewayApp {
   notifyListChanged(changed: readonly ChangedList[]): void;
   /** Delivers a backend's resource update to the clients subscribed to it. */
   resourceUpdated(uri: string): void;
+  /** A replica of `serverId` connected: its resource subscriptions are asked for again. */
+  replicaConnected(serverId: string): void;
 }
 
 /** Builds the gateway's Express app. */
@@ -232,6 +234,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
       subscriptions.updated(uri);
       mcp.notifyResourceUpdated(uri);
     },
+    replicaConnected: (serverId) => subscriptions.resubscribe(serverId),
     notifyListChanged: (changed) => {
       mcp.notifyListChanged(changed);
       sse.notifyListChanged(changed);

@@ -32,6 +32,25 @@ export class ResourceSubscriptions {
     return result;
   }
 
+  /**
+   * Asks `serverId` again for every URI it owns that someone here is subscribed to: called when a
+   * replica of it connects, since a restarted backend holds none of the subscriptions it had.
+   */
+  resubscribe(serverId: string): void {
+    for (const uri of this.byUri.keys()) {
+      if (this.registry.resourceOwner(uri) !== serverId) continue;
+      this.registry.routeByUri('resources/subscribe', { uri }, {}).then(
+        () => this.logger.debug('resource subscription renewed', { uri, server: serverId }),
+        (err: Error) =>
+          this.logger.warn('could not renew a resource subscription after the backend reconnected', {
+            uri,
+            server: serverId,
+            error: err.message,
+          }),
+      );
+    }
+  }
+
   /** Unsubscribes `client`; the backend is released when nobody is left. */
   async unsubscribe(uri: string, client: Server, ctx: CallContext = {}): Promise<Record<string, unknown>> {
     const subscribers = this.byUri.get(uri);
