@@ -15,6 +15,7 @@ import { METRIC } from '@only1mcp/metrics';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { sampleValue, scrape as scrapeMetrics } from './support/metrics';
 
 let dir: string;
 let gateway: RunningGateway;
@@ -55,43 +56,38 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const scrape = async () => (await fetch(`${gateway.url}/metrics`)).text();
-/** The value of one sample, e.g. `value(body, 'only1mcp_x{a="b"}')`; undefined when absent. */
-function value(body: string, sample: string): number | undefined {
-  const line = body.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
-}
+const scrape = () => scrapeMetrics(gateway.url);
 
 describe('gateway metrics, each fed by real events', () => {
   it('counts and times requests by method and outcome, and backend requests with their latency', async () => {
     await client.callTool({ name: 'fx__echo', arguments: { message: 'hi' } });
     await expect(client.callTool({ name: 'fx__nope', arguments: {} })).rejects.toThrow(/Unknown tool/);
     const body = await scrape();
-    expect(value(body, `${METRIC.requestsTotal}{method="tools/call",status="ok"}`)).toBeGreaterThanOrEqual(1);
-    expect(value(body, `${METRIC.requestsTotal}{method="tools/call",status="InvalidParams"}`)).toBe(1);
-    expect(value(body, `${METRIC.requestDuration}_count{method="tools/call"}`)).toBeGreaterThanOrEqual(2);
-    expect(value(body, `${METRIC.backendRequestsTotal}{server_id="fx",outcome="ok"}`)).toBeGreaterThanOrEqual(1);
-    expect(value(body, `${METRIC.backendLatency}_count{server_id="fx"}`)).toBeGreaterThanOrEqual(1);
-    expect(value(body, `${METRIC.backendLatency}_bucket{le="5",server_id="fx"}`)).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(body, `${METRIC.requestsTotal}{method="tools/call",status="ok"}`)).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(body, `${METRIC.requestsTotal}{method="tools/call",status="InvalidParams"}`)).toBe(1);
+    expect(sampleValue(body, `${METRIC.requestDuration}_count{method="tools/call"}`)).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(body, `${METRIC.backendRequestsTotal}{server_id="fx",outcome="ok"}`)).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(body, `${METRIC.backendLatency}_count{server_id="fx"}`)).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(body, `${METRIC.backendLatency}_bucket{le="5",server_id="fx"}`)).toBeGreaterThanOrEqual(1);
   });
 
   it('reports sessions, health, the gateway’s own health checks and connection pools', async () => {
     await waitFor('a health check round', async () =>
-      Boolean(value(await scrape(), `${METRIC.healthChecksTotal}{server_id="fx",outcome="ok"}`)),
+      Boolean(sampleValue(await scrape(), `${METRIC.healthChecksTotal}{server_id="fx",outcome="ok"}`)),
     );
     // A call in flight makes the connection active; idle again afterwards.
     const slow = client.callTool({ name: 'fx__slow', arguments: { ms: 800 } });
     await waitFor(
       'the pool to show an active connection',
-      async () => value(await scrape(), `${METRIC.connectionPoolSize}{server_id="fx",state="active"}`) === 1,
+      async () => sampleValue(await scrape(), `${METRIC.connectionPoolSize}{server_id="fx",state="active"}`) === 1,
     );
     await slow;
     const body = await scrape();
-    expect(value(body, `${METRIC.connectionPoolSize}{server_id="fx",state="idle"}`)).toBe(1);
-    expect(value(body, `${METRIC.connectionPoolSize}{server_id="fx",state="pending"}`)).toBe(0);
-    expect(value(body, `${METRIC.sessionsActive}{transport="streamable_http"}`)).toBe(1);
-    expect(value(body, `${METRIC.backendHealthStatus}{server_id="fx"}`)).toBe(1);
-    expect(value(body, `${METRIC.circuitBreakerState}{server_id="fx"}`)).toBe(0);
+    expect(sampleValue(body, `${METRIC.connectionPoolSize}{server_id="fx",state="idle"}`)).toBe(1);
+    expect(sampleValue(body, `${METRIC.connectionPoolSize}{server_id="fx",state="pending"}`)).toBe(0);
+    expect(sampleValue(body, `${METRIC.sessionsActive}{transport="streamable_http"}`)).toBe(1);
+    expect(sampleValue(body, `${METRIC.backendHealthStatus}{server_id="fx"}`)).toBe(1);
+    expect(sampleValue(body, `${METRIC.circuitBreakerState}{server_id="fx"}`)).toBe(0);
     expect(body).toContain('only1mcp_process_resident_memory_bytes');
   }, 20_000);
 
@@ -101,18 +97,20 @@ describe('gateway metrics, each fed by real events', () => {
       if (gateway.registry.status()[1]!.replicas[0]!.breaker === 'open') break;
     }
     const body = await scrape();
-    expect(value(body, `${METRIC.circuitBreakerState}{server_id="stuck"}`)).toBe(1);
-    expect(value(body, `${METRIC.backendRequestsTotal}{server_id="stuck",outcome="error"}`)).toBeGreaterThanOrEqual(2);
-    expect(value(body, `${METRIC.requestsTotal}{method="tools/call",status="BackendTimeout"}`)).toBeGreaterThanOrEqual(
-      1,
-    );
+    expect(sampleValue(body, `${METRIC.circuitBreakerState}{server_id="stuck"}`)).toBe(1);
+    expect(
+      sampleValue(body, `${METRIC.backendRequestsTotal}{server_id="stuck",outcome="error"}`),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      sampleValue(body, `${METRIC.requestsTotal}{method="tools/call",status="BackendTimeout"}`),
+    ).toBeGreaterThanOrEqual(1);
   }, 20_000);
 
   it('counts configuration reloads by outcome', async () => {
     await gateway.reload!('admin');
     const body = await scrape();
-    expect(value(body, `${METRIC.configReloadsTotal}{outcome="success"}`)).toBe(1);
-    expect(value(body, METRIC.configLastReloadSuccess)).toBe(1);
+    expect(sampleValue(body, `${METRIC.configReloadsTotal}{outcome="success"}`)).toBe(1);
+    expect(sampleValue(body, METRIC.configLastReloadSuccess)).toBe(1);
   });
 
   it('keeps label values bounded: an unknown tool name never becomes a label', async () => {

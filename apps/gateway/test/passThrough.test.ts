@@ -18,6 +18,7 @@ import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 import { callsInFlight, untilInFlight } from './support/inFlight';
+import { sampleValue, scrape } from './support/metrics';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -120,9 +121,8 @@ describe('progress during a call', () => {
 });
 
 /** The gateway's `only1mcp_listen_streams` gauge. */
-async function listenStreams(): Promise<number> {
-  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-  return Number(new RegExp(`^${METRIC.listenStreams} (\\d+)$`, 'm').exec(metrics)?.[1]);
+async function listenStreams(): Promise<number | undefined> {
+  return sampleValue(await scrape(gateway.url), METRIC.listenStreams);
 }
 
 /** Waits until each of `clients` (SDK v1 sessions) has its GET stream open at the gateway (admin API). */

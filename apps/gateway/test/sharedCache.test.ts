@@ -4,9 +4,11 @@
  * from Redis, and counted as a Redis hit there.
  */
 import { ConfigSchema } from '@only1mcp/config';
+import { METRIC } from '@only1mcp/metrics';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startRedis, waitFor, type RedisHandle } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { sampleValue, scrape } from './support/metrics';
 
 let redis: RedisHandle;
 const gateways: RunningGateway[] = [];
@@ -45,13 +47,9 @@ async function whoami(gateway: RunningGateway, round: number): Promise<{ pid: nu
 
 /** `gateway`'s cache lookups so far: memory misses and Redis hits. */
 async function lookups(gateway: RunningGateway): Promise<[memoryMisses: number, redisHits: number]> {
-  const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+  const body = await scrape(gateway.url);
   const count = (layer: string, outcome: string) =>
-    Number(
-      new RegExp(`^only1mcp_cache_requests_total\\{layer="${layer}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(
-        metrics,
-      )?.[1] ?? 0,
-    );
+    sampleValue(body, `${METRIC.cacheRequestsTotal}{layer="${layer}",outcome="${outcome}"}`) ?? 0;
   return [count('memory', 'miss'), count('redis', 'hit')];
 }
 
