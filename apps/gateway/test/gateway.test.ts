@@ -119,6 +119,34 @@ describe('plain HTTP (curl)', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32020);
   });
 
+  it('routes what comes with the current protocol header as the SDK classifies it, shortcut or not', async () => {
+    const headers = { 'mcp-protocol-version': '2026-07-28', accept: 'application/json, text/event-stream' };
+    const answer = async (body: unknown) => {
+      const res = await post(body, headers);
+      const text = await res.text();
+      return {
+        status: res.status,
+        code: text ? (JSON.parse(text) as { error?: { code: number } }).error?.code : undefined,
+      };
+    };
+    // A request without the envelope: the current protocol's handler rejects it.
+    expect(await answer({ jsonrpc: '2.0', id: 30, method: 'tools/list' })).toEqual({ status: 400, code: -32602 });
+    // Not a request (a response, a batch, a notification without the envelope): classified first,
+    // answered as before the shortcut (checked against the commit before it).
+    const outcomes = [
+      await answer({ jsonrpc: '2.0', id: 31, result: {} }),
+      await answer({ jsonrpc: '2.0', id: 32, result: {}, method: 'tools/list' }),
+      await answer([{ jsonrpc: '2.0', id: 33, method: 'ping' }]),
+      await answer({ jsonrpc: '2.0', method: 'notifications/cancelled', params: {} }),
+    ];
+    expect(outcomes).toEqual([
+      { status: 400, code: -32000 },
+      { status: 400, code: -32600 },
+      { status: 400, code: -32000 },
+      { status: 202, code: undefined },
+    ]);
+  });
+
   it('makes the same checks of a current-protocol POST (served ahead of Express) and answers it as the SDK does', async () => {
     const headers = {
       'mcp-protocol-version': '2026-07-28',

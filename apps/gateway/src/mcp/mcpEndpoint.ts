@@ -20,6 +20,7 @@ import {
   WebStandardStreamableHTTPServerTransport,
 } from '@modelcontextprotocol/server';
 import {
+  CURRENT_PROTOCOL_VERSION,
   ERROR_CODES,
   ErrorCode,
   MCP_HEADERS,
@@ -103,6 +104,21 @@ export interface McpEndpoint {
  */
 const isFor = (body: unknown, method: string): boolean =>
   typeof body === 'object' && body !== null && (body as { method?: unknown }).method === method;
+
+/**
+ * Whether the SDK's classifier can only send this POST to the current protocol's handler: a
+ * request (a `method` and an `id`, no `result` or `error`) under the current protocol's
+ * `MCP-Protocol-Version` header. The classifier routes such a request to the modern path (or
+ * rejects it there, `initialize` included), never to the 2025-era one; and the handler classifies
+ * it again itself, so asking first cost a second classification (its zod guards, 7–8 µs a
+ * request in a micro-benchmark: docs/BENCHMARKS.md, tenth pass).
+ */
+function currentRequest(req: IncomingMessage, body: unknown): boolean {
+  if (req.headers[MCP_HEADERS.protocolVersion] !== CURRENT_PROTOCOL_VERSION) return false;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const message = body as Record<string, unknown>;
+  return typeof message.method === 'string' && 'id' in message && !('result' in message) && !('error' in message);
+}
 
 /** Puts the media types the SDK transport insists on into Accept, so a bare curl gets JSON. */
 function acceptJson(req: IncomingMessage): void {
@@ -417,15 +433,17 @@ export function createMcpEndpoint(deps: McpServerDeps & { maxBodyBytes: number }
       return openSession(req, res, body);
     const header = (name: string) =>
       typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined;
-    const route = classifyInboundRequest({
-      httpMethod: 'POST',
-      protocolVersionHeader: header(MCP_HEADERS.protocolVersion),
-      mcpMethodHeader: header(MCP_HEADERS.method),
-      mcpNameHeader: header(MCP_HEADERS.name),
-      body,
-    });
     // Current-protocol requests, and ones the classifier rejects (it words the error), go to the SDK's handler.
-    if (route.kind !== 'legacy') {
+    const modernRoute =
+      currentRequest(req, body) ||
+      classifyInboundRequest({
+        httpMethod: 'POST',
+        protocolVersionHeader: header(MCP_HEADERS.protocolVersion),
+        mcpMethodHeader: header(MCP_HEADERS.method),
+        mcpNameHeader: header(MCP_HEADERS.name),
+        body,
+      }).kind !== 'legacy';
+    if (modernRoute) {
       if (isFor(body, 'subscriptions/listen')) {
         listenStreams += 1;
         res.once('close', () => (listenStreams -= 1));
