@@ -116,7 +116,7 @@ export async function startGateway(
     onBackendRequest: (id, ok, seconds) => metrics.observeBackendRequest(id, ok, seconds),
     onCatalogChanged: (changed) => live.app?.notifyListChanged(changed),
     onResourceUpdated: (uri) => live.app?.resourceUpdated(uri),
-    onReplicaConnected: (serverId) => live.app?.replicaConnected(serverId),
+    onReplicaConnected: (serverId, replica) => live.app?.replicaConnected(serverId, replica),
     // A shared connection's log messages cannot be attributed to one client: they stay in our log.
     onLog: (server, { level, logger: source, data }) =>
       logger.debug('backend log message', { server, backendLevel: level, source, data }),

@@ -46,7 +46,7 @@ export async function startStdioGateway(
     logger,
     onCatalogChanged: (changed) => serving && sendListChanged(serving, changed),
     onResourceUpdated: (uri) => live.subscriptions?.updated(uri),
-    onReplicaConnected: (serverId) => live.subscriptions?.resubscribe(serverId),
+    onReplicaConnected: (serverId, replica) => live.subscriptions?.resubscribe(serverId, replica),
     // A shared connection's log messages cannot be attributed to one client: they stay in our log.
     onLog: (server, { level, logger: source, data }) =>
       logger.debug('backend log message', { server, backendLevel: level, source, data }),

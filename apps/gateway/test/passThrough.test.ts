@@ -19,6 +19,7 @@ import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture } fro
 import { startGateway, type RunningGateway } from '../src';
 import { callsInFlight, untilInFlight } from './support/inFlight';
 import { sampleValue, scrape } from './support/metrics';
+import { untilStreamsOpen } from './support/sessionStreams';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -126,15 +127,6 @@ async function listenStreams(): Promise<number | undefined> {
 }
 
 /** Waits until each of `clients` (SDK v1 sessions) has its GET stream open at the gateway (admin API). */
-async function untilStreamsOpen(...clients: ClientV1[]): Promise<void> {
-  const ids = clients.map((c) => (c.transport as TransportV1).sessionId);
-  await waitFor('the sessions’ GET streams to open', async () => {
-    const res = await fetch(`${gateway.url}/api/v1/admin/sessions`);
-    const { sessions } = (await res.json()) as { sessions: { id: string; streams?: number }[] };
-    return ids.every((id) => (sessions.find((s) => s.id === id)?.streams ?? 0) > 0);
-  });
-}
-
 /**
  * Starts `call` (a `hang` tool call under `signal`), aborts it, and waits until `server`'s backend
  * has counted the cancellation.
@@ -278,7 +270,7 @@ describe('list_changed', () => {
     try {
       // Both streams open, where list changes travel: the v1 session's GET stream, the v2 client's
       // subscriptions/listen stream (the gateway's only1mcp_listen_streams gauge).
-      await untilStreamsOpen(session);
+      await untilStreamsOpen(gateway.url, session);
       await waitFor('the listen stream to open', async () => (await listenStreams()) === 1);
       await session.callTool({ name: 'fixture__add-tool', arguments: { name: 'fresh' } });
       await sessionHeard;
@@ -318,7 +310,7 @@ describe('resource subscriptions', () => {
       await b.subscribeResource({ uri: URI });
       expect(await backendSubscriptions(a)).toEqual([URI]);
       // Both subscribers' GET streams open, where updates travel.
-      await untilStreamsOpen(a, b);
+      await untilStreamsOpen(gateway.url, a, b);
 
       await c.callTool({ name: 'fixture__touch', arguments: { uri: URI } });
       await waitFor('both subscribers to hear the update', () => heard.a.length === 1 && heard.b.length === 1);
@@ -344,7 +336,7 @@ describe('resource subscriptions', () => {
     const replica = () => gateway.registry.status().find((s) => s.id === 'fixture')!.replicas[0]!;
     try {
       await a.subscribeResource({ uri: URI });
-      await untilStreamsOpen(a);
+      await untilStreamsOpen(gateway.url, a);
       const restarts = replica().restarts;
       // The backend process dies: what it held, its subscriptions included, goes with it.
       await a.callTool({ name: 'fixture__crash', arguments: {} }).catch(() => undefined);

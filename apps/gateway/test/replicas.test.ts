@@ -1,15 +1,19 @@
 /**
  * Replicas through the whole gateway, as a client sees them: an SDK v1 client over HTTP, three
- * Streamable HTTP fixture replicas of one backend and a stdio fixture that crashes.
+ * Streamable HTTP fixture replicas of one backend, a stdio fixture that crashes and two stdio
+ * replicas a session subscribes to resources of.
  * Round robin spreads calls evenly; killing a replica loses no later call; a restarted replica
- * gets traffic again; a crashed stdio process is restarted and a client is never blamed for it.
+ * gets traffic again; a crashed stdio process is restarted and a client is never blamed for it;
+ * a resource subscription stays with the replica that took it.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ConfigSchema } from '@only1mcp/config';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ConfigSchema, type Config } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, startHttpFixture, waitFor, type HttpFixture, type WhoAmI } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
+import { untilStreamsOpen } from './support/sessionStreams';
 
 let replicas: HttpFixture[];
 let gateway: RunningGateway;
@@ -98,4 +102,99 @@ describe('replicas behind the gateway', () => {
     const status = gateway.registry.status().find((s) => s.id === 'fragile')!;
     expect(status.replicas[0]!.restarts).toBeGreaterThanOrEqual(1);
   }, 40_000);
+});
+
+describe('resource subscriptions with replicas', () => {
+  const URI = 'fixture://info';
+  // A gateway of its own: the fixture's resource URI is the same in every fixture server.
+  let gateway: RunningGateway;
+  /** The gateway's configuration: the fixture as `watched`, with `count` replicas. */
+  function config(count: number): Config {
+    const parsed = ConfigSchema.parse({
+      servers: [
+        {
+          id: 'watched',
+          transport: 'stdio',
+          ...fixtureServerCommand({ label: 'watched' }),
+          replicas: count,
+          restart: { initial_delay: '100ms', max_delay: '500ms' },
+        },
+      ],
+    });
+    return { ...parsed, server: { ...parsed.server, port: 0 } };
+  }
+  const watched = () => gateway.registry.status().find((s) => s.id === 'watched')!;
+
+  beforeAll(async () => {
+    gateway = await startGateway(config(2), silentLogger);
+    await waitFor('both replicas up', () => watched().replicas.every((r) => r.state === 'up'), 15_000);
+  }, 30_000);
+
+  afterAll(() => gateway?.stop());
+
+  /** The URIs replica `replica` of `watched` is subscribed to, asked of that replica itself. */
+  async function heldBy(replica: number): Promise<string[]> {
+    const result = await gateway.registry.callTool(
+      { name: 'watched__subscriptions', arguments: {} },
+      { affinity: { replica } },
+    );
+    return (JSON.parse((result.content as { text: string }[])[0]!.text) as { subscribed: string[] }).subscribed;
+  }
+
+  /** The one replica holding the subscription (and that no other holds it). */
+  async function holder(): Promise<number> {
+    const held = await Promise.all(watched().replicas.map((_, i) => heldBy(i)));
+    expect(held.flat()).toEqual([URI]);
+    return held.findIndex((uris) => uris.length > 0);
+  }
+
+  it('releases a subscription on the replica that took it, renews it there after a restart, and moves it when that replica goes', async () => {
+    const session = new Client({ name: 'replicas-subscriber', version: '1.0.0' });
+    await session.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));
+    const heard: string[] = [];
+    session.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void heard.push(n.params.uri));
+    try {
+      // Round robin sends the release to the other replica unless it is pinned to the one that took it.
+      await session.subscribeResource({ uri: URI });
+      await holder();
+      await session.unsubscribeResource({ uri: URI });
+      expect([await heldBy(0), await heldBy(1)]).toEqual([[], []]);
+
+      // The holder restarts: it is asked again, and the other replica is not.
+      await session.subscribeResource({ uri: URI });
+      const owner = await holder();
+      const restarts = watched().replicas[owner]!.restarts;
+      await gateway.registry
+        .callTool({ name: 'watched__crash', arguments: {} }, { affinity: { replica: owner } })
+        .catch(() => undefined);
+      const back = () => watched().replicas[owner]!;
+      await waitFor('the replica to be back', () => back().restarts > restarts && back().state === 'up', 15_000);
+      await waitFor('the subscription renewed', async () => (await heldBy(owner)).includes(URI));
+      expect(await holder()).toBe(owner);
+      await untilStreamsOpen(gateway.url, session);
+      await gateway.registry.callTool(
+        { name: 'watched__touch', arguments: { uri: URI } },
+        { affinity: { replica: owner } },
+      );
+      await waitFor('the subscriber to hear the update', () => heard.length === 1);
+
+      // A reload leaves one replica (index 0): a subscription held by replica 1 moves to it.
+      if (owner === 0) {
+        await session.unsubscribeResource({ uri: URI });
+        await waitFor('a subscription taken by replica 1', async () => {
+          await session.subscribeResource({ uri: URI });
+          if ((await holder()) === 1) return true;
+          await session.unsubscribeResource({ uri: URI });
+          return false;
+        });
+      }
+      await gateway.registry.reconfigure(config(1));
+      await waitFor('the subscription moved to the remaining replica', async () => (await heldBy(0)).includes(URI));
+      await gateway.registry.callTool({ name: 'watched__touch', arguments: { uri: URI } });
+      await waitFor('the subscriber to hear the update', () => heard.length === 2);
+      expect(heard).toEqual([URI, URI]);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
 });

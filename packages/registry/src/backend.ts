@@ -67,8 +67,8 @@ const BREAKER_BUCKETS = 10;
 export interface BackendOptions {
   algorithm: RoutingAlgorithm;
   logger: Logger;
-  /** Notified when a replica comes up, so the catalogue can be (re)read. */
-  onReplicaUp?: (backend: Backend) => void;
+  /** Notified when a replica comes up (its index), so the catalogue can be (re)read. */
+  onReplicaUp?: (backend: Backend, replica: number) => void;
   onListChanged?: BackendConnectionEvents['onListChanged'];
   onResourceUpdated?: BackendConnectionEvents['onResourceUpdated'];
   onLog?: BackendConnectionEvents['onLog'];
@@ -278,7 +278,7 @@ export class Backend {
         replica: replica.id,
         protocolVersion: replica.connection.protocolVersion,
       });
-      this.options.onReplicaUp?.(this);
+      this.options.onReplicaUp?.(this, replica.index);
     } catch (err) {
       // stop() aborts connects in progress; that is not a failure to report or retry.
       if (this.stopped) return;
@@ -328,6 +328,11 @@ export class Backend {
   /** True when at least one replica is connected. */
   get isUp(): boolean {
     return this.replicas.some((r) => r.state === 'up');
+  }
+
+  /** The indexes of the replicas connected now. */
+  get upReplicas(): number[] {
+    return this.replicas.filter((r) => r.state === 'up').map((r) => r.index);
   }
 
   /** Capabilities of the first connected replica (replicas of one server are the same server). */

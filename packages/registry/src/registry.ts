@@ -21,10 +21,10 @@ export interface RegistryOptions {
   onResourceUpdated?: (uri: string) => void;
   /**
    * Called when a replica of a server connects (at start-up, after a restart, or when a
-   * reconfiguration replaced the server): the new process or connection holds nothing the gateway
-   * asked of the one before, such as resource subscriptions.
+   * reconfiguration replaced the server), with its index: the new process or connection holds
+   * nothing the gateway asked of the one before, such as resource subscriptions.
    */
-  onReplicaConnected?: (serverId: string) => void;
+  onReplicaConnected?: (serverId: string, replica: number) => void;
   /** Called after each request routed to a backend settles (for metrics), with how long it took. */
   onBackendRequest?: (serverId: string, ok: boolean, seconds: number) => void;
   /** How many backend processes (stdio replicas) start at once; default four per core (startGate.ts). */
@@ -144,10 +144,10 @@ export class Registry {
     const backend: Backend = new Backend(this.effective(server), {
       algorithm: config.routing.algorithm,
       logger: this.options.logger,
-      onReplicaUp: (b) => {
+      onReplicaUp: (b, replica) => {
         void this.refresh(b);
         // A backend still being started by a reconfiguration is told of once it is in place (see reconfigure).
-        if (this.backend(b.id) === b) this.options.onReplicaConnected?.(b.id);
+        if (this.backend(b.id) === b) this.options.onReplicaConnected?.(b.id, replica);
       },
       onListChanged: () => void this.refresh(backend),
       onResourceUpdated: (uri) => this.options.onResourceUpdated?.(uri),
@@ -224,7 +224,7 @@ export class Registry {
     this.backends = backends;
     this.catalogChanged();
     for (const old of retired) this.retire(old, next.server.shutdown_timeout);
-    for (const b of started) if (b.isUp) this.options.onReplicaConnected?.(b.id);
+    for (const b of started) for (const replica of b.upReplicas) this.options.onReplicaConnected?.(b.id, replica);
     // Their lists were not read while they were not yet in the registry.
     await Promise.all(started.map((b) => this.refresh(b)));
     return summary;
@@ -597,6 +597,11 @@ export class Registry {
       replicas: b.status(),
       sessionConnections: b.sessionConnections,
     }));
+  }
+
+  /** True when replica `index` of server `id` is connected. */
+  replicaUp(id: string, index: number): boolean {
+    return this.backend(id)?.upReplicas.includes(index) ?? false;
   }
 
   /** True when every enabled backend has at least one connected replica. */

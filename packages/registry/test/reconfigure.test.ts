@@ -33,10 +33,13 @@ describe('Registry.setEnabled', () => {
 describe('onReplicaConnected', () => {
   it('tells of each replica that connects once its backend is the one in place, a changed server’s included', async () => {
     const connected: string[] = [];
-    const registry = new Registry(config, { logger: silentLogger, onReplicaConnected: (id) => connected.push(id) });
+    const registry = new Registry(config, {
+      logger: silentLogger,
+      onReplicaConnected: (id, replica) => connected.push(`${id}#${replica}`),
+    });
     try {
       await registry.start();
-      expect(connected).toEqual(['a']);
+      expect(connected).toEqual(['a#0']);
       // A changed server gets a new backend: told of once it has replaced the old one, so what is
       // asked again (resource subscriptions) reaches the new process, not the one draining.
       const changed = ConfigSchema.parse({
@@ -44,7 +47,7 @@ describe('onReplicaConnected', () => {
         servers: [{ id: 'a', transport: 'stdio', ...fixtureServerCommand({ label: 'a2' }) }],
       });
       expect(await registry.reconfigure(changed)).toMatchObject({ changed: ['a'] });
-      expect(connected).toEqual(['a', 'a']);
+      expect(connected).toEqual(['a#0', 'a#0']);
     } finally {
       await registry.stop();
     }

@@ -73,7 +73,7 @@ export interface GatewayApp {
   /** Delivers a backend's resource update to the clients subscribed to it. */
   resourceUpdated(uri: string): void;
   /** A replica of `serverId` connected: its resource subscriptions are asked for again. */
-  replicaConnected(serverId: string): void;
+  replicaConnected(serverId: string, replica: number): void;
 }
 
 /** Builds the gateway's Express app. */
@@ -234,7 +234,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
       subscriptions.updated(uri);
       mcp.notifyResourceUpdated(uri);
     },
-    replicaConnected: (serverId) => subscriptions.resubscribe(serverId),
+    replicaConnected: (serverId, replica) => subscriptions.resubscribe(serverId, replica),
     notifyListChanged: (changed) => {
       mcp.notifyListChanged(changed);
       sse.notifyListChanged(changed);
