@@ -273,4 +273,15 @@ describe('SDK v2 client (2026-07-28, stateless)', () => {
     await expectResourcesAndPrompts(client);
     await client.close();
   });
+
+  it('leaves the stack trace limit as it was once its per-request servers have closed', async () => {
+    // Each request's server closes with stack traces off (GatewayServer._onclose) and puts them back.
+    const limit = Error.stackTraceLimit;
+    const client = new ClientV2({ name: 'test-v2', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new TransportV2(new URL(`${gateway.url}/mcp`)));
+    await client.callTool({ name: 'everything__echo', arguments: { message: 'v2' } });
+    await client.close();
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('still traced').stack).toMatch(/\n\s+at /);
+  });
 });
