@@ -6,7 +6,7 @@
  *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
  *                                [--modes floor,plain,sse,session,current,plain-http,sse-http,stdio,http,registry,registry-http]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
- *                                [--gateway-node-options=--max-semi-space-size=2]
+ *                                [--gateway-node-options=--max-semi-space-size=2] [--no-paired-floor]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
@@ -20,6 +20,10 @@
  * `--gateway` drives an already running gateway instead of the stdio-backend one.
  * `--gateway-node-options` passes Node/V8 options to the gateway processes only (the floor and
  * the load generators keep Node's defaults), to measure what such a setting costs.
+ * With `floor` among the modes, each gateway mode's cells at 1 and 16 clients (where the targets
+ * are stated) get a floor cell measured just before them, and the targets are reported against it
+ * too: on a VM whose speed drifts by a quarter within a run, a floor measured minutes earlier
+ * made a mode's share of it swing with the drift (`--no-paired-floor`: the first floor only).
  */
 import { parseDuration } from '@only1mcp/config';
 import { parseArgs } from 'node:util';
@@ -30,7 +34,7 @@ import { startHttpEchoServer, type HttpEchoProcess } from './httpEchoServer';
 import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
-import { formatRatios, formatTable, MODES, type ModeKey, type Row } from './report';
+import { formatRatios, formatTable, GATEWAY_MODES, MODES, type ModeKey, type Row } from './report';
 import { childPids, machine, startGatewayProcess, type GatewayProcess } from './sessions';
 import type { TargetSpec } from './targets';
 
@@ -45,12 +49,17 @@ interface Options {
   gatewayUrl: string | undefined;
   /** Node options for the gateway processes only (`--gateway-node-options`), e.g. V8 heap sizes. */
   gatewayNodeOptions: string[];
+  /** Measure the floor again right before each gateway mode's cell at 1 and 16 clients (`--no-paired-floor`: once). */
+  pairedFloor: boolean;
 }
 
 const ALL_MODES = Object.keys(MODES).join(',');
 
 /** Clients of the unmeasured run that primes each mode's target (`--prime`). */
 const PRIME_CONCURRENCY = 16;
+
+/** The concurrencies the targets are stated at: a gateway mode's cells there get a floor cell of their own just before. */
+const PAIRED_CONCURRENCY: ReadonlySet<number> = new Set([1, 16]);
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -65,7 +74,9 @@ function parseOptions(argv: string[]): Options {
       profile: { type: 'string' },
       gateway: { type: 'string' },
       'gateway-node-options': { type: 'string', default: '' },
+      'paired-floor': { type: 'boolean', default: true },
     },
+    allowNegative: true,
   });
   const durationMs = parseDuration(values.duration);
   const warmupMs = parseDuration(values.warmup);
@@ -89,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     gatewayUrl: values.gateway,
     gatewayNodeOptions: values['gateway-node-options'].split(' ').filter(Boolean),
+    pairedFloor: values['paired-floor'],
   };
 }
 
@@ -214,40 +226,52 @@ async function main(): Promise<void> {
       `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell; each mode primed for ${options.primeMs} ms at ${PRIME_CONCURRENCY} clients first\n`,
     );
     const rows: Row[] = [];
-    for (const mode of options.modes) {
-      const cell = await cellOf(mode, servers, options);
+    const run = (job: LoadJob) => (options.inProcess ? runJob(job) : runInWorker(job));
+    /** Measures `cell` (mode `mode`) at `concurrency`; `pairedWith`: a floor cell measured for that mode's cell. */
+    const measure = async (cell: Cell, mode: ModeKey, concurrency: number, pairedWith?: ModeKey) => {
       // With the load generator in this process, this process's CPU time is no longer the server's alone.
       const server = options.inProcess && cell.server === 'self' ? undefined : cell.server;
-      const run = (job: LoadJob) => (options.inProcess ? runJob(job) : runInWorker(job));
       // A target in the load generator's own process is primed in each job's process instead.
       const inLoad = server === 'load';
-      if (options.primeMs > 0 && !inLoad)
+      const job: LoadJob = {
+        target: cell.target,
+        concurrency,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        primeMs: inLoad ? options.primeMs : undefined,
+      };
+      const serverBefore = server === undefined || inLoad ? 0 : cpuNow(server);
+      const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
+      const result = await run(job);
+      // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
+      const perRequest = (measured: 'self' | number | undefined, before: number) =>
+        measured === undefined || result.completed === 0 ? undefined : (cpuNow(measured) - before) / result.completed;
+      rows.push({
+        mode,
+        result,
+        serverCpuUs: inLoad ? result.loadCpuUs : perRequest(server, serverBefore),
+        backendCpuUs: perRequest(cell.backend, backendBefore),
+        // In process (--in-process, or a registry mode) the load generator's CPU is not its own.
+        loadCpuUs: options.inProcess || inLoad ? undefined : result.loadCpuUs,
+        pairedWith,
+      });
+      const label = pairedWith ? `${MODES[mode]}, beside ${pairedWith}` : MODES[mode];
+      console.error(
+        `  ${label} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,
+      );
+    };
+    // The machine's speed drifts over a run (a VM's neighbours): a gateway mode is compared with a
+    // floor measured right before it as well as with the run's first (report.ts).
+    const floorCell =
+      options.pairedFloor && options.modes.includes('floor') ? await cellOf('floor', servers, options) : undefined;
+    for (const mode of options.modes) {
+      const cell = await cellOf(mode, servers, options);
+      if (options.primeMs > 0 && cell.server !== 'load')
         await run({ target: cell.target, concurrency: PRIME_CONCURRENCY, durationMs: options.primeMs, warmupMs: 0 });
       for (const concurrency of options.concurrency) {
-        const job: LoadJob = {
-          target: cell.target,
-          concurrency,
-          durationMs: options.durationMs,
-          warmupMs: options.warmupMs,
-          primeMs: inLoad ? options.primeMs : undefined,
-        };
-        const serverBefore = server === undefined || inLoad ? 0 : cpuNow(server);
-        const backendBefore = cell.backend === undefined ? 0 : cpuNow(cell.backend);
-        const result = await run(job);
-        // CPU time per request of processes that do nothing else: noise from other processes barely moves it.
-        const perRequest = (measured: 'self' | number | undefined, before: number) =>
-          measured === undefined || result.completed === 0 ? undefined : (cpuNow(measured) - before) / result.completed;
-        rows.push({
-          mode,
-          result,
-          serverCpuUs: inLoad ? result.loadCpuUs : perRequest(server, serverBefore),
-          backendCpuUs: perRequest(cell.backend, backendBefore),
-          // In process (--in-process, or a registry mode) the load generator's CPU is not its own.
-          loadCpuUs: options.inProcess || inLoad ? undefined : result.loadCpuUs,
-        });
-        console.error(
-          `  ${MODES[mode]} x${concurrency}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(3)} ms, ${result.errors} errors`,
-        );
+        if (floorCell && mode in GATEWAY_MODES && PAIRED_CONCURRENCY.has(concurrency))
+          await measure(floorCell, 'floor', concurrency, mode);
+        await measure(cell, mode, concurrency);
       }
     }
     console.log(`\n${formatTable(rows)}\n`);

@@ -164,6 +164,28 @@ describe('formatRatios', () => {
     );
     expect(text.match(/CPU per request/g)).toHaveLength(1);
   });
+
+  it('judges a mode against the floor measured beside it, with the run’s first floor in brackets', () => {
+    const paired = (r: Row, pairedWith: ModeKey): Row => ({ ...r, pairedWith });
+    const text = formatRatios([
+      row('floor', 1, 5000, 0.2),
+      row('floor', 16, 10000, 1),
+      paired(row('floor', 1, 4000, 0.3), 'plain'),
+      row('plain', 1, 2000, 0.55),
+      paired(row('floor', 16, 8000, 1.2), 'plain'),
+      row('plain', 16, 6000, 2),
+      row('session', 16, 4500, 2), // no floor beside it: the run's first
+    ]);
+    expect(text).toContain(
+      'gateway, plain POST, stdio backend: throughput at 16 clients = 75.0% of the floor measured beside it (60.0% of the run’s first) (goal >= 50%: met)',
+    );
+    expect(text).toContain(
+      'gateway, plain POST, stdio backend: p50 at 1 client = floor + 0.250 ms (the floor measured beside it, p50 0.300 ms) (goal < 0.3 ms: met)',
+    );
+    expect(text).toContain(
+      'gateway, 2025-11-25 session, stdio backend: throughput at 16 clients = 45.0% of the floor (goal >= 50%: NOT met)',
+    );
+  });
 });
 
 describe('profileSummary', () => {
