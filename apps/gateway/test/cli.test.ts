@@ -1,7 +1,7 @@
 /**
  * Runs the real `only1mcp` bin (the built dist/cli/main.js) as a user would.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +180,43 @@ describe('only1mcp CLI', () => {
     expect(res.stderr).toContain('refusing to serve 0.0.0.0 without authentication');
     expect(res.stderr).toContain('server.allow_unauthenticated');
   });
+
+  it('start hands back start-up memory once it serves, and says so at debug level', async () => {
+    const port = await freePort();
+    const config = tempFile(
+      'debug.yaml',
+      toYaml({
+        server: { port },
+        logging: { level: 'debug' },
+        servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-compact' }) }],
+      }),
+    );
+    const child = spawn(process.execPath, [BIN, 'start', '--config', config], {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+      cwd: tmpdir(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        let text = '';
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+          const found = text.split('\n').find((l) => l.includes('start-up memory handed back'));
+          if (found) resolve(JSON.parse(found) as Record<string, unknown>);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code} before the line: ${text}`)));
+      });
+      expect(line).toMatchObject({ level: 'debug', pauseMs: expect.any(Number) });
+      // Its young generation alone is 32 MiB when start-up ends, nearly all of it empty.
+      expect(line.rssAfterMiB as number).toBeLessThan(line.rssBeforeMiB as number);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+  }, 30_000);
 
   it('start rejects a bad --port as a usage error', () => {
     expect(only1mcp(['start', '--port', '99999'])).toMatchObject({

@@ -9,4 +9,6 @@ export { longestInterval, startHealthCheckers } from './healthCheckers';
 export type { HealthCheckers, HealthCheckersDeps } from './healthCheckers';
 export { createLogger, scrub, secretsOf } from './logger';
 export { reportError } from './reportError';
+export { compactAfterStartUp, compactHeap } from './compactHeap';
+export type { HeapCompaction } from './compactHeap';
 export { EXIT_FAILURE, EXIT_USAGE } from './exitCodes';

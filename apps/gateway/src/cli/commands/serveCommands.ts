@@ -1,7 +1,7 @@
 /** `only1mcp start` (HTTP) and `only1mcp stdio` (one client on stdin/stdout). */
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '@only1mcp/config';
-import { createLogger, reportError, secretsOf } from '@only1mcp/runtime';
+import { compactAfterStartUp, createLogger, reportError, secretsOf } from '@only1mcp/runtime';
 import { startGateway, type RunningGateway } from '../../gateway';
 import { startStdioGateway } from '../../stdioGateway';
 
@@ -43,6 +43,8 @@ export function registerServeCommands(program: Command): void {
           configOverrides: overrides,
         }));
         process.stderr.write(`only1mcp: serving MCP on ${gateway.url}/mcp (config ${file})\n`);
+        // This process is the gateway's own: start-up's garbage goes now (packages/runtime).
+        void compactAfterStartUp(logger);
         process.on('SIGHUP', () => void gateway.reload?.('signal'));
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
@@ -71,6 +73,7 @@ export function registerServeCommands(program: Command): void {
         if (ignored.length > 0)
           logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
         const gateway = await startStdioGateway(config, logger);
+        void compactAfterStartUp(logger);
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
           void gateway.stop();
