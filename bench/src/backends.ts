@@ -4,7 +4,7 @@
  *
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
- *                               [--gc-after] [--health] [--idle 90s]
+ *                               [--gc-after] [--health] [--idle 90s] [--start-delay 2s]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -15,7 +15,9 @@
  * Under the table: each gateway's V8 heap spaces at its RSS reading (from its /metrics) and, with
  * `--gc-after`, again 3 s after a full GC: what of its RSS is live, garbage or reserved.
  * `--idle 90s` then leaves each gateway idle and reads its RSS every 10 s; `--health` turns
- * active health checks on (default settings) for the gateways.
+ * active health checks on (default settings) for the gateways. `--start-delay 2s` makes each stdio
+ * backend wait that long, idle, before it serves (a start that mostly waits, as `npx -y` fetching
+ * a server does), to show that such starts are not made to take turns.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -201,11 +203,18 @@ const childrenRssKb = (pid: number) => childPids(pid).reduce((sum, child) => sum
 
 type Row = string[];
 
-function stdioServers(count: number, each: number) {
+function stdioServers(count: number, each: number, startDelayMs = 0) {
   return Array.from({ length: count }, (_, i) => ({
     id: `gen${i}`,
     command: process.execPath,
-    args: [GENERATED, '--tools', String(each), '--domain', `domain${i}`],
+    args: [
+      GENERATED,
+      '--tools',
+      String(each),
+      '--domain',
+      `domain${i}`,
+      ...(startDelayMs > 0 ? ['--start-delay', String(startDelayMs)] : []),
+    ],
   }));
 }
 
@@ -305,10 +314,10 @@ async function idleRss(pid: number, ms: number): Promise<string> {
 }
 
 /** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
-async function peerRow(cli: string, count: number, each: number, samples: number): Promise<Row> {
+async function peerRow(cli: string, count: number, each: number, samples: number, startDelayMs = 0): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'mcphub-bench-'));
   const mcpServers = Object.fromEntries(
-    stdioServers(count, each).map(({ id, command, args }) => [id, { command, args }]),
+    stdioServers(count, each, startDelayMs).map(({ id, command, args }) => [id, { command, args }]),
   );
   const file = join(dir, 'mcp-servers.json');
   writeFileSync(file, JSON.stringify({ mcpServers }));
@@ -362,6 +371,7 @@ async function main(): Promise<void> {
       health: { type: 'boolean', default: false },
       idle: { type: 'string', default: '0s' },
       'serve-http': { type: 'string' },
+      'start-delay': { type: 'string', default: '0s' },
     },
   });
   if (values['serve-http']) return serveHttp(Number(values['serve-http']));
@@ -371,12 +381,14 @@ async function main(): Promise<void> {
   const samples = Number(values.samples);
   const idleMs = parseDuration(values.idle);
   if (idleMs === undefined) throw new Error('--idle takes a duration such as 90s');
+  const startDelayMs = parseDuration(values['start-delay']);
+  if (startDelayMs === undefined) throw new Error('--start-delay takes a duration such as 2s');
   const rowOptions: RowOptions = { gcAfter: values['gc-after'], health: values.health, idleMs };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);
 
   if (stdio > 0) {
-    const servers = stdioServers(stdio, each).map((s) => ({ ...s, transport: 'stdio' }));
+    const servers = stdioServers(stdio, each, startDelayMs).map((s) => ({ ...s, transport: 'stdio' }));
     rows.push(
       await gatewayRow(`only1mcp ${stdio} stdio × ${each}`, servers, stdio * each, samples, {
         ...rowOptions,
@@ -384,7 +396,7 @@ async function main(): Promise<void> {
       }),
     );
     progress(rows[rows.length - 1]!);
-    if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples));
+    if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples, startDelayMs));
     progress(rows[rows.length - 1]!);
   }
   if (http > 0) {

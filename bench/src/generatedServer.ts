@@ -2,11 +2,13 @@
 /**
  * A stdio MCP server with many realistic tools, for the context benchmark:
  *
- *   node bench/dist/generatedServer.js --tools 60 --domain crm
+ *   node bench/dist/generatedServer.js --tools 60 --domain crm [--start-delay 2000]
  *
  * Each tool has the shape real servers publish: a description of a few sentences, an input schema
  * with `$schema`, titles that repeat property names, nested objects, enums, arrays and examples —
- * what schema compaction is meant to strip. Calls answer with their arguments.
+ * what schema compaction is meant to strip. Calls answer with their arguments. `--start-delay MS`
+ * waits that long, without using the CPU, before it serves: a start that waits as one fetching
+ * its package does.
  */
 import { parseArgs } from 'node:util';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -65,8 +67,14 @@ export function generatedTool(domain: string, index: number): Record<string, unk
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { tools: { type: 'string', default: '20' }, domain: { type: 'string', default: 'gen' } },
+    options: {
+      tools: { type: 'string', default: '20' },
+      domain: { type: 'string', default: 'gen' },
+      'start-delay': { type: 'string', default: '0' },
+    },
   });
+  const delayMs = Number(values['start-delay']);
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   const count = Number(values.tools);
   const tools = Array.from({ length: count }, (_, i) => generatedTool(values.domain!, i));
   const server = new McpServer(

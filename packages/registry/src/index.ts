@@ -37,5 +37,7 @@ export { buildCatalog, publicName, templatePattern } from './catalog';
 export type { BackendLists, Catalog, CatalogSource, Owner } from './catalog';
 export { GATEWAY_IMPLEMENTATION } from './implementation';
 export { pruneAbortSignalAny } from './abortSignalAny';
+export { StartGate } from './startGate';
+export type { SpareCpuSampler, StartGateOptions } from './startGate';
 export { silentLogger } from '@only1mcp/logger';
 export type { LogFields, Logger } from '@only1mcp/logger';

@@ -27,8 +27,11 @@ export interface RegistryOptions {
   onReplicaConnected?: (serverId: string, replica: number) => void;
   /** Called after each request routed to a backend settles (for metrics), with how long it took. */
   onBackendRequest?: (serverId: string, ok: boolean, seconds: number) => void;
-  /** How many backend processes (stdio replicas) start at once; default four per core (startGate.ts). */
-  concurrentStarts?: number;
+  /**
+   * Where backend processes (stdio replicas) take turns to start: by default one per core and one
+   * more at once, and more while the machine's CPU sits idle (startGate.ts).
+   */
+  startGate?: StartGate;
 }
 
 /** What a reconfiguration did to the backends, by server id. */
@@ -130,7 +133,7 @@ export class Registry {
     private config: Config,
     private readonly options: RegistryOptions,
   ) {
-    this.startGate = new StartGate(options.concurrentStarts);
+    this.startGate = options.startGate ?? new StartGate();
     this.backends = config.servers.map((server) => this.createBackend(server, config));
     this.current = this.rebuild();
   }
