@@ -4,7 +4,7 @@
  *
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
- *                               [--gc-after] [--health] [--idle 90s] [--start-delay 2s]
+ *                               [--gc-after] [--health] [--idle 90s [--idle-heap]] [--start-delay 2s]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -14,7 +14,8 @@
  * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js DIR` reads it).
  * Under the table: each gateway's V8 heap spaces at its RSS reading (from its /metrics) and, with
  * `--gc-after`, again 3 s after a full GC: what of its RSS is live, garbage or reserved.
- * `--idle 90s` then leaves each gateway idle and reads its RSS every 10 s; `--health` turns
+ * `--idle 90s` then leaves each gateway idle and reads its RSS every 10 s (with `--idle-heap`, its
+ * V8 heap's spaces too, from a /metrics scrape that allocates a little in it); `--health` turns
  * active health checks on (default settings) for the gateways. `--start-delay 2s` makes each stdio
  * backend wait that long, idle, before it serves (a start that mostly waits, as `npx -y` fetching
  * a server does), to show that such starts are not made to take turns.
@@ -223,7 +224,7 @@ async function gatewayRow(
   servers: object[],
   expected: number,
   samples: number,
-  { profileDir, gcAfter = false, health = false, idleMs = 0 }: RowOptions = {},
+  { profileDir, gcAfter = false, health = false, idleMs = 0, idleHeap = false }: RowOptions = {},
 ): Promise<Row> {
   const started = performance.now();
   const busyBefore = machineBusyUs();
@@ -247,7 +248,8 @@ async function gatewayRow(
     await sleep(500);
     const { rssKb } = memoryOf(pid);
     heapNotes.push(`${label}: ${await heapSpaces(gateway.url)}`);
-    if (idleMs > 0) idleNotes.push(`${label}: ${await idleRss(pid, idleMs)}`);
+    if (idleMs > 0)
+      idleNotes.push(`${label}: ${await idleRss(pid, idleMs, idleHeap ? () => heapSpaces(gateway.url) : undefined)}`);
     if (gcAfter) {
       // A full GC (the heap snapshot's), then a moment for V8 to hand freed pages back.
       await afterGc(gateway);
@@ -298,19 +300,22 @@ interface RowOptions {
   health?: boolean;
   /** After the RSS reading, leave the gateway idle this long, its RSS read every 10 s. */
   idleMs?: number;
+  /** With `idleMs`: each reading also gives the V8 heap's spaces (a /metrics scrape). */
+  idleHeap?: boolean;
 }
 
 /**
  * The RSS of an idle gateway every 10 s for `ms` ("t=0 s 149.0, t=10 s 149.3, …" MiB): whether
  * and when V8 hands back what start-up left, and what health checks add between collections.
  */
-async function idleRss(pid: number, ms: number): Promise<string> {
+async function idleRss(pid: number, ms: number, heapOf?: () => Promise<string>): Promise<string> {
   const readings: string[] = [];
   for (let t = 0; t <= ms; t += 10_000) {
     if (t > 0) await sleep(10_000);
-    readings.push(`t=${t / 1000} s ${(memoryOf(pid).rssKb / 1024).toFixed(1)}`);
+    const rss = (memoryOf(pid).rssKb / 1024).toFixed(1);
+    readings.push(`t=${t / 1000} s ${rss}${heapOf ? ` (${await heapOf()})` : ''}`);
   }
-  return `${readings.join(', ')} MiB`;
+  return `${readings.join(heapOf ? '\n  ' : ', ')} MiB`;
 }
 
 /** mcp-hub against the same stdio backends: its config format is `mcpServers` as in VS Code. */
@@ -372,6 +377,7 @@ async function main(): Promise<void> {
       idle: { type: 'string', default: '0s' },
       'serve-http': { type: 'string' },
       'start-delay': { type: 'string', default: '0s' },
+      'idle-heap': { type: 'boolean', default: false },
     },
   });
   if (values['serve-http']) return serveHttp(Number(values['serve-http']));
@@ -383,7 +389,12 @@ async function main(): Promise<void> {
   if (idleMs === undefined) throw new Error('--idle takes a duration such as 90s');
   const startDelayMs = parseDuration(values['start-delay']);
   if (startDelayMs === undefined) throw new Error('--start-delay takes a duration such as 2s');
-  const rowOptions: RowOptions = { gcAfter: values['gc-after'], health: values.health, idleMs };
+  const rowOptions: RowOptions = {
+    gcAfter: values['gc-after'],
+    health: values.health,
+    idleMs,
+    idleHeap: values['idle-heap'],
+  };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);
 
