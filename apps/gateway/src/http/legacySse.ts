@@ -6,7 +6,8 @@
  * lists and plain calls a session of /mcp has answered by the gateway itself are answered here
  * the same way, their replies sent on the stream through the same transport.
  */
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
+import type * as SdkV1Sse from '@modelcontextprotocol/sdk/server/sse.js';
+import type { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode, JSONRPC_VERSION, jsonRpcError, jsonRpcResult, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler, type Response } from 'express';
@@ -25,6 +26,16 @@ import { clientOf, type SessionSummary } from '../sessionSummary';
 import { callerOf, principalOf, type GatewayAuthInfo } from './authGate';
 import { bodyTooDeep, nestsTooDeep } from './bodyErrors';
 import { sendListChanged } from '../mcp/listChanged';
+
+/**
+ * SDK v1's SSE server transport, loaded when the first stream opens: a gateway no pre-2025 client
+ * uses should not hold SDK v1 and its schemas (1.2 MiB of heap, 0.9 MiB of RSS measured on top of
+ * the rest of the gateway; docs/BENCHMARKS.md, eleventh pass).
+ */
+function sseServerTransport(): typeof SSEServerTransport {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@modelcontextprotocol/sdk/server/sse.js') as typeof SdkV1Sse).SSEServerTransport;
+}
 
 /** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
 const MESSAGES_PATH = '/messages';
@@ -114,7 +125,7 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
 
   app.get('/sse', guard, (req, res, next) => {
     if (closing) return void sendError(res, 503, ErrorCode.ShuttingDown, 'The gateway is shutting down');
-    const transport = new SSEServerTransport(MESSAGES_PATH, res);
+    const transport = new (sseServerTransport())(MESSAGES_PATH, res);
     const id = transport.sessionId;
     // The v1 transport calls onclose again from close(); only the first call does the work.
     transport.onclose = () => {
