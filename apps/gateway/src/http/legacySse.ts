@@ -6,7 +6,6 @@
  * lists and plain calls a session of /mcp has answered by the gateway itself are answered here
  * the same way, their replies sent on the stream through the same transport.
  */
-import type * as SdkV1Sse from '@modelcontextprotocol/sdk/server/sse.js';
 import type { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode, JSONRPC_VERSION, jsonRpcError, jsonRpcResult, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,7 +33,8 @@ import { sendListChanged } from '../mcp/listChanged';
  */
 function sseServerTransport(): typeof SSEServerTransport {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@modelcontextprotocol/sdk/server/sse.js') as typeof SdkV1Sse).SSEServerTransport;
+  return (require('@modelcontextprotocol/sdk/server/sse.js') as { SSEServerTransport: typeof SSEServerTransport })
+    .SSEServerTransport;
 }
 
 /** Where the client POSTs; the transport appends `?sessionId=…` when it announces it. */
