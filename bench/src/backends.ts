@@ -5,6 +5,7 @@
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
  *                               [--gc-after] [--health] [--idle 90s [--idle-heap]] [--start-delay 2s]
+ *                               [--keep-alive 30s]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -18,7 +19,8 @@
  * V8 heap's spaces too, from a /metrics scrape that allocates a little in it); `--health` turns
  * active health checks on (default settings) for the gateways. `--start-delay 2s` makes each stdio
  * backend wait that long, idle, before it serves (a start that mostly waits, as `npx -y` fetching
- * a server does), to show that such starts are not made to take turns.
+ * a server does), to show that such starts are not made to take turns. `--keep-alive 30s`: how long
+ * the HTTP backends keep an idle connection (default 5 s, Node's).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -91,7 +93,7 @@ async function handleHttp(index: number, req: IncomingMessage, res: ServerRespon
 }
 
 /** `--serve-http N`: N stateless Streamable HTTP MCP servers in this process; prints their URLs. */
-async function serveHttp(count: number): Promise<void> {
+async function serveHttp(count: number, keepAliveMs: number): Promise<void> {
   const urls = await Promise.all(
     Array.from(
       { length: count },
@@ -103,6 +105,8 @@ async function serveHttp(count: number): Promise<void> {
               res.end();
             });
           });
+          // Node announces it (`Keep-Alive: timeout=N`); its default is 5 s.
+          server.keepAliveTimeout = keepAliveMs;
           server.listen(0, '127.0.0.1', () =>
             resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}/mcp`),
           );
@@ -113,8 +117,8 @@ async function serveHttp(count: number): Promise<void> {
 }
 
 /** Starts `--serve-http count` in a child process; resolves with its URLs. */
-async function startHttpBackends(count: number): Promise<{ urls: string[]; process: ChildHandle }> {
-  const child = spawn(process.execPath, [__filename, '--serve-http', String(count)], {
+async function startHttpBackends(count: number, keepAlive: string): Promise<{ urls: string[]; process: ChildHandle }> {
+  const child = spawn(process.execPath, [__filename, '--serve-http', String(count), '--keep-alive', keepAlive], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const proc = handle(child);
@@ -378,9 +382,12 @@ async function main(): Promise<void> {
       'serve-http': { type: 'string' },
       'start-delay': { type: 'string', default: '0s' },
       'idle-heap': { type: 'boolean', default: false },
+      'keep-alive': { type: 'string', default: '5s' },
     },
   });
-  if (values['serve-http']) return serveHttp(Number(values['serve-http']));
+  const keepAliveMs = parseDuration(values['keep-alive']);
+  if (keepAliveMs === undefined) throw new Error('--keep-alive takes a duration such as 30s');
+  if (values['serve-http']) return serveHttp(Number(values['serve-http']), keepAliveMs);
   const stdio = Number(values.stdio);
   const each = Number(values['tools-each']);
   const http = Number(values.http);
@@ -411,7 +418,7 @@ async function main(): Promise<void> {
     progress(rows[rows.length - 1]!);
   }
   if (http > 0) {
-    const backends = await startHttpBackends(http);
+    const backends = await startHttpBackends(http, values['keep-alive']);
     try {
       const servers = backends.urls.map((url, i) => ({ id: `http${i}`, transport: 'http', url }));
       rows.push(

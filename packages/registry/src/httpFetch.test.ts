@@ -74,6 +74,46 @@ it('sends again on a new connection when the server closed the idle one just bef
   expect(connections).toBe(before + 1);
 });
 
+it("keeps an idle connection as long as the server's Keep-Alive says, when that is longer than 4 s", async () => {
+  /**
+   * A server keeping idle connections `keepAliveMs`. Node announces it (`Keep-Alive: timeout=N`),
+   * except on answers that set `Connection` themselves, as the SDK's event-stream answers do (`/quiet`).
+   */
+  const serverKeeping = async (keepAliveMs: number) => {
+    const own = createServer((req, res) => {
+      if (req.url === '/quiet') res.setHeader('connection', 'keep-alive');
+      res.end('ok');
+    });
+    own.keepAliveTimeout = keepAliveMs;
+    let accepted = 0;
+    own.on('connection', () => (accepted += 1));
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+    return { url, accepted: () => accepted, own };
+  };
+  const long = await serverKeeping(30_000);
+  const usual = await serverKeeping(5_000); // Node's default
+  try {
+    const ok = async (url: string) => expect(await (await httpFetch(url)).text()).toBe('ok');
+    // The quiet answer last before the pause: the origin's earlier say holds.
+    const afterAQuietSpell = async (url: string) => {
+      await ok(`${url}/`);
+      await ok(`${url}/quiet`);
+      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      await ok(`${url}/quiet`);
+    };
+    await Promise.all([afterAQuietSpell(long.url), afterAQuietSpell(usual.url)]);
+    // 30 s announced: kept 29 s, so reused after 4.5 s. 5 s announced: kept 4 s, as before.
+    expect(long.accepted()).toBe(1);
+    expect(usual.accepted()).toBe(2);
+  } finally {
+    for (const { own } of [long, usual]) {
+      own.closeAllConnections();
+      await new Promise((resolve) => own.close(resolve));
+    }
+  }
+}, 15_000);
+
 it('streams the body as it arrives (an SSE stream is read before it ends)', async () => {
   let finish = () => {};
   handler = (_req, res) => {

@@ -36,9 +36,70 @@ import { wholeBodyResponse } from './wholeBodyResponse';
 /**
  * How long an idle keep-alive socket is kept: undici's default, under the 5 s that Node's and
  * most servers keep one, so a request is not sent on a socket the server is closing. A server's
- * `Keep-Alive: timeout=N` hint shortens it (Node's agent reads it).
+ * `Keep-Alive: timeout=N` hint shortens it (Node's agent reads it) or lengthens it (below).
  */
 const IDLE_SOCKET_MS = 4_000;
+/**
+ * The longest a server's `Keep-Alive: timeout=N` makes an idle socket stay: below the idle
+ * timeouts of common NATs and load balancers (60 s and more), which drop a connection without a
+ * word, and above the default health-check interval (10 s), so a backend that keeps connections
+ * that long answers its pings (and a call after a quiet spell) on the one it has.
+ */
+const MAX_HINTED_IDLE_SOCKET_MS = 30_000;
+
+/** Where a socket keeps how long its server keeps an idle connection, as last heard, in ms. */
+const keepAliveHintMs = Symbol('keepAliveHintMs');
+type HintedSocket = Socket & { [keepAliveHintMs]?: number };
+
+/**
+ * What each origin last said in `Keep-Alive: timeout=N`, in ms. A server's idle timeout is its
+ * own, for every connection, but not every response says it: Node leaves the header out when the
+ * application sets `Connection` itself, as the SDK's servers do for their event-stream answers
+ * (most answers to a POST), while their other answers (202, 405) carry it. One entry per backend
+ * origin.
+ */
+const originHints = new Map<string, number>();
+
+/** How long the server of `url` keeps an idle connection, by `res` or by what it said before. */
+function heardKeepAlive(url: URL, res: http.IncomingMessage): number | undefined {
+  const hint = keepAliveHint(res.headers['keep-alive']);
+  if (hint === undefined) return originHints.get(url.origin);
+  if (originHints.get(url.origin) !== hint) originHints.set(url.origin, hint);
+  return hint;
+}
+
+/** The `timeout=N` of a `Keep-Alive` header, in ms. */
+function keepAliveHint(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  const seconds = text === undefined ? undefined : /(?:^|[\s,])timeout=(\d+)/i.exec(text)?.[1];
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
+/** Node's agent keeps or destroys a freed socket as `keepSocketAlive` answers (@types/node says `void`). */
+type KeepSocketAlive = (this: http.Agent, socket: Socket) => boolean;
+
+/**
+ * Node's agent keeps an idle socket for its `timeout`, shortened to what the response announces
+ * less a second; `agent` keeps it for what the server announced less a second, shorter or longer
+ * (up to {@link MAX_HINTED_IDLE_SOCKET_MS}), from this response or an earlier one of the same
+ * origin. `keepSocketAlive` is the agent's documented hook for it.
+ */
+function keepingAsHinted<A extends http.Agent>(agent: A): A {
+  const keepSocketAlive = agent.keepSocketAlive as unknown as KeepSocketAlive;
+  const asHinted: KeepSocketAlive = function (socket) {
+    const keep = keepSocketAlive.call(this, socket);
+    const hint = (socket as HintedSocket)[keepAliveHintMs];
+    if (!keep || hint === undefined) return keep;
+    // A second less, as Node's agent does, so a request does not meet a socket the server is closing.
+    const idleMs = Math.min(hint - 1000, MAX_HINTED_IDLE_SOCKET_MS);
+    if (idleMs <= 0) return false;
+    socket.setTimeout(idleMs);
+    return true;
+  };
+  agent.keepSocketAlive = asHinted as unknown as A['keepSocketAlive'];
+  return agent;
+}
+
 /** How long a TCP (and TLS) connect may take, as undici's default. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Statuses whose response has no body (the `Response` constructor rejects one). */
@@ -52,8 +113,8 @@ const WHOLE_BODY_MAX = 64 * 1024;
 const agentOptions = { keepAlive: true, timeout: IDLE_SOCKET_MS, noDelay: true };
 /** By URL protocol: how a request is made, and the agent whose sockets it reuses. */
 const clients = {
-  'http:': { request: http.request, agent: new http.Agent(agentOptions) },
-  'https:': { request: https.request, agent: new https.Agent(agentOptions) },
+  'http:': { request: http.request, agent: keepingAsHinted(new http.Agent(agentOptions)) },
+  'https:': { request: https.request, agent: keepingAsHinted(new https.Agent(agentOptions)) },
 };
 
 /** Rejects as `fetch` does when the network fails: a TypeError "fetch failed" with the cause. */
@@ -198,6 +259,8 @@ function send(out: Outgoing, resolve: (res: Response) => void, reject: (err: unk
   });
   request.once('response', (res) => {
     answered = true;
+    // For the agent when the socket goes back to it (keepingAsHinted, above).
+    (res.socket as HintedSocket)[keepAliveHintMs] = heardKeepAlive(url, res);
     try {
       const status = res.statusCode ?? 0;
       if (out.redirect === 'error' && REDIRECT_STATUSES.has(status)) {
