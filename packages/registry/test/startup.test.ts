@@ -185,10 +185,12 @@ describe('start-up', () => {
   it('waits connect_timeout at most for a backend that connects but does not list', async () => {
     const { registry, ms } = await started([
       backend('plain', 'plain'),
-      backend('unlisted', 'unlisted', { connect_timeout: '1s', request_timeout: '60s' }),
+      // connect_timeout leaves a busy machine time to start and handshake (1 s failed once under a
+      // loaded CI run); what matters is that start-up waits that long, not request_timeout's 60 s.
+      backend('unlisted', 'unlisted', { connect_timeout: '3s', request_timeout: '60s' }),
     ]);
     try {
-      expect(ms).toBeLessThan(5_000);
+      expect(ms).toBeLessThan(8_000);
       expect(registry.catalog.tools.map((t) => t.name)).toEqual(['plain__tool']);
       expect(registry.status().find((s) => s.id === 'unlisted')?.up).toBe(true);
     } finally {
