@@ -64,7 +64,7 @@ const originHints = new Map<string, number>();
 function heardKeepAlive(url: URL, res: http.IncomingMessage): number | undefined {
   const hint = keepAliveHint(res.headers['keep-alive']);
   if (hint === undefined) return originHints.get(url.origin);
-  if (originHints.get(url.origin) !== hint) originHints.set(url.origin, hint);
+  originHints.set(url.origin, hint);
   return hint;
 }
 
