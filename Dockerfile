@@ -5,8 +5,10 @@
 # docker-compose.yml builds both (and runs the example HTTP backend from the gateway image).
 # The pnpm and turbo versions below must match package.json `packageManager` and the
 # pnpm-workspace.yaml catalog; tooling/cluster/test/deployFiles.test.ts checks that they do.
+# Node 24, a long-term-support line (Node 20's support ended on 2026-04-30); .ci/run runs every
+# test on the latest Node 24 as well as on the machine's Node, reading the major from this line.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ENV PNPM_HOME=/pnpm PATH=/pnpm:$PATH CI=true TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1

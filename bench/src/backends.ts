@@ -5,7 +5,7 @@
  *   node bench/dist/backends.js [--stdio 50] [--tools-each 20] [--http 100] [--samples 50]
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
  *                               [--gc-after] [--health] [--idle 90s [--idle-heap]] [--start-delay 2s]
- *                               [--keep-alive 30s]
+ *                               [--keep-alive 30s] [--gateway-node-options=--v8-pool-size=2]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -20,7 +20,8 @@
  * active health checks on (default settings) for the gateways. `--start-delay 2s` makes each stdio
  * backend wait that long, idle, before it serves (a start that mostly waits, as `npx -y` fetching
  * a server does), to show that such starts are not made to take turns. `--keep-alive 30s`: how long
- * the HTTP backends keep an idle connection (default 5 s, Node's).
+ * the HTTP backends keep an idle connection (default 5 s, Node's). `--gateway-node-options` passes
+ * Node/V8 options to the gateway processes only (space-separated).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -228,7 +229,7 @@ async function gatewayRow(
   servers: object[],
   expected: number,
   samples: number,
-  { profileDir, gcAfter = false, health = false, idleMs = 0, idleHeap = false }: RowOptions = {},
+  { profileDir, gcAfter = false, health = false, idleMs = 0, idleHeap = false, nodeOptions = [] }: RowOptions = {},
 ): Promise<Row> {
   const started = performance.now();
   const busyBefore = machineBusyUs();
@@ -240,6 +241,7 @@ async function gatewayRow(
       servers,
     },
     [
+      ...nodeOptions,
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(gcAfter ? ['--heapsnapshot-signal=SIGUSR2'] : []),
     ],
@@ -306,6 +308,8 @@ interface RowOptions {
   idleMs?: number;
   /** With `idleMs`: each reading also gives the V8 heap's spaces (a /metrics scrape). */
   idleHeap?: boolean;
+  /** Node/V8 options for the gateway process (`--gateway-node-options`). */
+  nodeOptions?: string[];
 }
 
 /**
@@ -383,6 +387,7 @@ async function main(): Promise<void> {
       'start-delay': { type: 'string', default: '0s' },
       'idle-heap': { type: 'boolean', default: false },
       'keep-alive': { type: 'string', default: '5s' },
+      'gateway-node-options': { type: 'string', default: '' },
     },
   });
   const keepAliveMs = parseDuration(values['keep-alive']);
@@ -401,6 +406,7 @@ async function main(): Promise<void> {
     health: values.health,
     idleMs,
     idleHeap: values['idle-heap'],
+    nodeOptions: values['gateway-node-options'].split(' ').filter(Boolean),
   };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);

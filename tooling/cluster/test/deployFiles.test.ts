@@ -157,6 +157,16 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`turbo@${workspace.catalog.turbo}`);
   });
 
+  it('runs an LTS line of Node the workspace supports, named where .ci/run reads its major', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    // .ci/run reads this very line (`sed` on `ARG NODE_IMAGE=node:<major>-`) to test on that Node too.
+    const image = /^ARG NODE_IMAGE=node:(\d+)-\S+$/m.exec(dockerfile);
+    expect(image).not.toBeNull();
+    const major = Number(image![1]);
+    expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec(pkg.engines.node)![0]));
+    expect(major % 2).toBe(0); // only even majors become long-term-support lines
+  });
+
   it('checks health with node fetch, never curl', () => {
     const healthchecks = stages.flatMap((s) => s.instructions.filter((i) => i.startsWith('HEALTHCHECK')));
     expect(healthchecks).toHaveLength(FINAL_TARGETS.length);
