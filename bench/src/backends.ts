@@ -54,6 +54,12 @@ import { machineBusyUs, processCpuUs } from './processCpu';
 const GENERATED = join(__dirname, 'generatedServer.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
+/**
+ * From the warm lists' end to the RSS reading, for every gateway alike: the gateway hands back
+ * start-up's memory after its first quiet half second (packages/runtime, compactHeap.ts), which
+ * the lists may have held off. 500 ms before the twelfth pass of 8/8, when it did so at once.
+ */
+const SETTLE_MS = 2_000;
 
 /** The two tools each HTTP backend publishes. */
 const HTTP_TOOLS = [
@@ -251,7 +257,7 @@ async function gatewayRow(
     const pid = gateway.child.pid!;
     const startCpu = startUpCpu(busyBefore, pid);
     const { p50, p95, count, serverCpuMs } = await warmList(gateway.url, samples, pid);
-    await sleep(500);
+    await sleep(SETTLE_MS);
     const { rssKb } = memoryOf(pid);
     heapNotes.push(`${label}: ${await heapSpaces(gateway.url)}`);
     if (idleMs > 0)
@@ -352,7 +358,7 @@ async function peerRow(cli: string, count: number, each: number, samples: number
     const pid = child.pid!;
     const startCpu = startUpCpu(busyBefore, pid);
     const { p50, p95, count: listed, serverCpuMs } = await warmList(url, samples, pid, true);
-    await sleep(500);
+    await sleep(SETTLE_MS);
     return [
       `mcp-hub ${count} stdio × ${each}`,
       String(listed),

@@ -37,7 +37,7 @@ const program = new Command('only1mcp-health-worker')
       process.stderr.write(
         `only1mcp-health-worker: running (config ${file}${worker.metricsUrl ? `, metrics ${worker.metricsUrl}` : ''})\n`,
       );
-      // This process is the worker's own: start-up's garbage goes now (packages/runtime).
+      // This process is the worker's own: start-up's garbage goes once it is quiet (packages/runtime).
       void compactAfterStartUp(logger);
       const stop = () => void worker.stop().then(() => process.exit(0));
       process.on('SIGHUP', () => void worker.reload?.());

@@ -54,14 +54,58 @@ export async function compactHeap(): Promise<HeapCompaction | undefined> {
 
 const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
+/** When {@link compactAfterStartUp} asks for the collection. */
+export interface StartUpCompactionOptions {
+  /** The window the event loop must have spent nearly idle (under 10 % busy) first: 500 ms. */
+  quietMs?: number;
+  /** Still busy after this long, the heap is left to V8 (its own collections have run by then): 60 s. */
+  maxWaitMs?: number;
+}
+
+/** The share of a window the event loop may be busy in and still count as quiet. */
+const QUIET_UTILIZATION = 0.1;
+
+/**
+ * Resolves true at the end of the first `quietMs` window in which the event loop was busy under a
+ * tenth of the time (`performance.eventLoopUtilization`), false when none was by `maxWaitMs`. Its
+ * timers never hold the process open.
+ */
+export function untilQuiet(quietMs: number, maxWaitMs: number): Promise<boolean> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let windowStart = performance.eventLoopUtilization();
+    const check = () => {
+      const now = performance.eventLoopUtilization();
+      if (performance.eventLoopUtilization(now, windowStart).utilization < QUIET_UTILIZATION) return resolve(true);
+      if (performance.now() - started >= maxWaitMs) return resolve(false);
+      windowStart = now;
+      setTimeout(check, quietMs).unref();
+    };
+    setTimeout(check, quietMs).unref();
+  });
+}
+
 /**
  * Compacts the heap once a process has started (its backends connected and listed, its port
- * open), and logs what it gave back at debug level. For the command lines, which own their
- * process (`only1mcp start` and `stdio`, the health-worker): `startGateway` and the like, run in a
- * process of someone else's (a test runner, an embedder), leave its heap alone, where a full
- * collection could be long and would hold up whatever else that process runs. Never rejects.
+ * open) and then been quiet for a moment, and logs what it gave back at debug level. Not at once:
+ * the collection pauses the process for some tens of milliseconds (73–85 ms on a gateway with 50
+ * stdio backends), and the first requests a new gateway gets come right as it starts listening (a
+ * client that was waiting for it, a load balancer's first probes); asked at once, it held up the
+ * first `tools/list` by ~45 ms (docs/BENCHMARKS.md, twelfth pass). A process busy for
+ * `maxWaitMs` from the start skips it: its own collections have taken start-up's garbage by then,
+ * and its young generation is in use. For the command lines, which own their process (`only1mcp
+ * start` and `stdio`, the health-worker): `startGateway` and the like, run in a process of someone
+ * else's (a test runner, an embedder), leave its heap alone, where a full collection could be long
+ * and would hold up whatever else that process runs. Never rejects.
  */
-export async function compactAfterStartUp(logger: Logger): Promise<void> {
+export async function compactAfterStartUp(
+  logger: Logger,
+  { quietMs = 500, maxWaitMs = 60_000 }: StartUpCompactionOptions = {},
+): Promise<void> {
+  if (!(await untilQuiet(quietMs, maxWaitMs))) {
+    logger.debug('start-up memory left to the garbage collector: the process was busy', { waitedMs: maxWaitMs });
+    return;
+  }
   const done = await compactHeap();
   if (done)
     logger.debug('start-up memory handed back', {

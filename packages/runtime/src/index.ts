@@ -10,5 +10,5 @@ export type { HealthCheckers, HealthCheckersDeps } from './healthCheckers';
 export { createLogger, scrub, secretsOf } from './logger';
 export { reportError } from './reportError';
 export { compactAfterStartUp, compactHeap } from './compactHeap';
-export type { HeapCompaction } from './compactHeap';
+export type { HeapCompaction, StartUpCompactionOptions } from './compactHeap';
 export { EXIT_FAILURE, EXIT_USAGE } from './exitCodes';

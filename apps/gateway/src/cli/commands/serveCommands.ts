@@ -43,7 +43,7 @@ export function registerServeCommands(program: Command): void {
           configOverrides: overrides,
         }));
         process.stderr.write(`only1mcp: serving MCP on ${gateway.url}/mcp (config ${file})\n`);
-        // This process is the gateway's own: start-up's garbage goes now (packages/runtime).
+        // This process is the gateway's own: start-up's garbage goes once it is quiet (packages/runtime).
         void compactAfterStartUp(logger);
         process.on('SIGHUP', () => void gateway.reload?.('signal'));
         const shutdown = (signal: string) => {
