@@ -6,9 +6,9 @@
  * gateway with 100 HTTP backends and health checks sat at ~120 MiB RSS until then:
  * docs/BENCHMARKS.md). Nothing in Node's API asks for that collection but the inspector
  * protocol's `HeapProfiler.collectGarbage`, which V8 serves as under memory pressure: a full,
- * compacting collection that also shrinks the young generation. Asked once, at the end of
- * start-up, over an in-process inspector session (no port is opened): a pause of some tens of
- * milliseconds on a gateway's heap.
+ * compacting collection that also shrinks the young generation. Asked once, after start-up, at
+ * the process's first quiet moment, over an in-process inspector session (no port is opened): a
+ * pause of some tens of milliseconds on a gateway's heap.
  */
 
 import type * as Inspector from 'node:inspector';
