@@ -4,13 +4,17 @@
  * served promptly while they are held.
  *
  *   node bench/dist/sessions.js [--sessions 10000] [--concurrency 32] [--samples 300] [--heap]
- *                               [--hibernate-after 0|10s]
+ *                               [--hibernate-after 0|10s] [--settle 20s]
  *
  * The gateway runs as its own process (`only1mcp start` with a temporary config file, the
  * reference server as its stdio backend), so its resident memory (/proc/<pid>/status VmRSS) is
  * its alone. A session is opened with raw HTTP: an `initialize` POST and its
  * `notifications/initialized`, keeping only the `Mcp-Session-Id`; no GET stream is opened.
- * The helpers that start a gateway process are exported for backends.ts.
+ * The helpers that start a gateway process are exported for backends.ts. `--settle 20s` reads
+ * the RSS once more after that long quiet at the end: the reading with the sessions held comes
+ * 8.5 s after the last opened (with `--hibernate-after 5s`), right where V8's memory reducer
+ * starts its first collection of a quiet spell (~8 s in), so it may or may not include the
+ * garbage opening them left; the settled reading does not.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -282,10 +286,13 @@ async function main(): Promise<void> {
       // server.session_hibernate_after: 0 keeps every session awake (an SDK server each); with a
       // duration, memory is read once the sessions opened have had time to fall asleep.
       'hibernate-after': { type: 'string', default: '0' },
+      settle: { type: 'string', default: '0s' },
     },
   });
   const sleepAfterMs = parseDuration(values['hibernate-after']);
   if (sleepAfterMs === undefined) throw new Error('--hibernate-after takes a duration such as 10s (0: never)');
+  const settleMs = parseDuration(values.settle);
+  if (settleMs === undefined) throw new Error('--settle takes a duration such as 20s');
   const total = Number(values.sessions);
   const concurrency = Number(values.concurrency);
   const samples = Number(values.samples);
@@ -328,6 +335,8 @@ async function main(): Promise<void> {
     const newSession = await latency(samples, () => openSession(gateway.url));
     const callAfter = await latency(samples, (i) => callEcho(gateway.url, sessions[(i * 7919) % sessions.length]!));
     const end = memoryOf(pid);
+    if (settleMs > 0) await sleep(settleMs);
+    const settled = settleMs > 0 ? memoryOf(pid) : undefined;
 
     const perSessionKb = (after.rssKb - before.rssKb) / total;
     process.stdout.write(
@@ -356,6 +365,15 @@ async function main(): Promise<void> {
               ]
             : []),
           ['gateway RSS at the end / peak', `${mib(end.rssKb)} / ${mib(end.peakKb)}`],
+          ...(settled
+            ? [
+                [`gateway RSS ${values.settle} later, quiet`, mib(settled.rssKb)],
+                [
+                  'RSS per held session, settled',
+                  `${((settled.rssKb - before.rssKb) / (total + samples)).toFixed(1)} KiB`,
+                ],
+              ]
+            : []),
           [
             `time to open ${total.toLocaleString('en-US')} sessions`,
             `${(openMs / 1000).toFixed(1)} s (${((total / openMs) * 1000).toFixed(0)} sessions/s)`,
