@@ -426,8 +426,10 @@ async function main(): Promise<void> {
       }),
     );
     progress(rows[rows.length - 1]!);
-    if (values.peer) rows.push(await peerRow(values.peer, stdio, each, samples, startDelayMs));
-    progress(rows[rows.length - 1]!);
+    if (values.peer) {
+      rows.push(await peerRow(values.peer, stdio, each, samples, startDelayMs));
+      progress(rows[rows.length - 1]!);
+    }
   }
   if (http > 0) {
     const backends = await startHttpBackends(http, values['keep-alive']);
