@@ -54,7 +54,7 @@ EXPOSE 8080
 # Liveness only (/ready is the load balancer's business): slim images have no curl, Node has fetch.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "dist/cli/main.js"]
+ENTRYPOINT ["node", "dist/only1mcp.js"]
 CMD ["start", "--config", "/etc/only1mcp/gateway.yaml", "--host", "0.0.0.0"]
 
 FROM runtime AS health-worker
@@ -63,5 +63,5 @@ USER node
 EXPOSE 9464
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "dist/main.js"]
+ENTRYPOINT ["node", "dist/only1mcp-health-worker.js"]
 CMD ["--config", "/etc/only1mcp/gateway.yaml", "--metrics-host", "0.0.0.0", "--metrics-port", "9464"]

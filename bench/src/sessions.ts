@@ -23,10 +23,9 @@ import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@only1mcp/config';
+import { appBin } from '@only1mcp/test-utils';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
 
-/** The gateway command line, run with `node <it> start --config <file>`. */
-export const GATEWAY_CLI = join(__dirname, '..', '..', 'apps', 'gateway', 'dist', 'cli', 'main.js');
 
 /** The headers every 2025-11-25 Streamable HTTP POST carries. */
 const POST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -92,7 +91,7 @@ export async function startGatewayProcess(
   const file = join(dir, 'gateway.json');
   writeFileSync(file, JSON.stringify({ ...config, server }));
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, GATEWAY_CLI, 'start', '--config', file], {
+  const child = spawn(process.execPath, [...nodeArgs, appBin('@only1mcp/gateway'), 'start', '--config', file], {
     stdio: ['ignore', 'ignore', 'pipe'],
     cwd: dir,
   });

@@ -1,17 +1,21 @@
 /**
- * Runs the real `only1mcp` bin (the built dist/cli/main.js) as a user would.
+ * Runs the real `only1mcp` bin (the bundle package.json's `bin` names) as a user would.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
+import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport as SseTransportV1 } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { parse as parseYaml } from 'yaml';
-import { fixtureServerCommand, freePort } from '@only1mcp/test-utils';
+import { appBin, fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
 import { stringify as toYaml } from 'yaml';
 import { createServer } from 'node:net';
 import { VERSION } from '../src/version';
 
-const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const BIN = appBin('@only1mcp/gateway');
 const TEMPLATES = join(__dirname, '..', '..', '..', 'config', 'templates');
 
 function only1mcp(args: string[], env: Record<string, string> = {}) {
@@ -217,6 +221,54 @@ describe('only1mcp CLI', () => {
       }
     }
   }, 30_000);
+
+  it('start runs from its one bundled file: serving current, 2025-11-25 and legacy SSE clients loads no other module', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'only1mcp-bundle-'));
+    const modulesFile = join(dir, 'modules.json');
+    const preload = join(dir, 'recordModules.js');
+    // At exit, every module the process loaded from a file (Node's own modules are not files).
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(modulesFile)}, JSON.stringify(Object.keys(require.cache))));`,
+    );
+    const port = await freePort();
+    const config = tempFile(
+      'bundle.yaml',
+      toYaml({
+        server: { port },
+        servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-bundle' }) }],
+      }),
+    );
+    const child = spawn(process.execPath, ['--require', preload, BIN, 'start', '--config', config], {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+      cwd: tmpdir(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor('the gateway to listen', () => stderr.includes('serving MCP on'), 20_000);
+      const base = `http://127.0.0.1:${port}`;
+      const current = new ClientV2({ name: 'bundle-current', version: '1.0.0' });
+      await current.connect(new TransportV2(new URL(`${base}/mcp`)));
+      const older = new ClientV1({ name: 'bundle-2025', version: '1.0.0' });
+      await older.connect(new TransportV1(new URL(`${base}/mcp`)));
+      const legacy = new ClientV1({ name: 'bundle-sse', version: '1.0.0' });
+      await legacy.connect(new SseTransportV1(new URL(`${base}/sse`)));
+      for (const client of [current, older, legacy]) {
+        expect((await client.listTools()).tools.map((t) => t.name)).toContain('fx__echo');
+        const result = await client.callTool({ name: 'fx__echo', arguments: { message: 'bundled' } });
+        expect(JSON.stringify(result.content)).toContain('bundled');
+        await client.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    const loaded = JSON.parse(readFileSync(modulesFile, 'utf8')) as string[];
+    expect(loaded.sort()).toEqual([BIN, preload].sort());
+  }, 60_000);
 
   it('start rejects a bad --port as a usage error', () => {
     expect(only1mcp(['start', '--port', '99999'])).toMatchObject({

@@ -16,12 +16,12 @@ import { StdioClientTransport as StdioTransportV1 } from '@modelcontextprotocol/
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { stringify as toYaml } from 'yaml';
-import { PROCFS, markedProcesses, rawPost } from '@only1mcp/test-utils';
+import { PROCFS, appBin, markedProcesses, rawPost } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 import { expectResourcesAndPrompts, type AnyClient } from './support/everythingChecks';
 
 const everything = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
-const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const BIN = appBin('@only1mcp/gateway');
 
 /** Tools, resources and prompts through the gateway, the same for every front and client. */
 async function exercise(client: AnyClient & { listTools(): Promise<{ tools: { name: string }[] }> }): Promise<void> {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { appBin, fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
 
-const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const BIN = appBin('@only1mcp/gateway');
 const SECRET = 'sk-live-0123456789abcdef';
 
 let dir: string;

@@ -2,8 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { appBin } from '@only1mcp/test-utils';
 
-const BIN = join(__dirname, '..', 'dist', 'main.js');
+const BIN = appBin('@only1mcp/health-worker');
 const SOLO = join(__dirname, '..', '..', '..', 'config', 'templates', 'solo.yaml');
 
 describe('only1mcp-health-worker', () => {

@@ -18,5 +18,6 @@ export function truncateDescription(text: string, maxLength: number): string {
   if (!endsOnBoundary && boundary >= cut.length / 2) cut = cut.slice(0, boundary);
   // Never leave half a surrogate pair.
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut.replace(/[\s,;:.\-–—]+$/u, '') + ELLIPSIS;
+  // Trailing spaces and punctuation, en and em dashes included (escaped: the bundles stay ASCII).
+  return cut.replace(/[\s,;:.\-\u2013\u2014]+$/u, '') + ELLIPSIS;
 }

@@ -2,8 +2,8 @@
  * Where the programs a cluster runs live. Found through module resolution rather than paths
  * relative to the working directory, so `pnpm cluster` works from anywhere in the checkout.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { appBin } from '@only1mcp/test-utils';
 
 /** The default configuration: the `everything` backend, Redis from `${REDIS_URL}`, a short health interval. */
 export const DEFAULT_CLUSTER_CONFIG = join(__dirname, '..', 'cluster.yaml');
@@ -18,19 +18,14 @@ export const CLUSTER_ENV = {
   everything: 'CLUSTER_EVERYTHING',
 } as const;
 
-function built(file: string, pkg: string): string {
-  if (!existsSync(file)) throw new Error(`${file} is missing: build ${pkg} first (pnpm build)`);
-  return file;
-}
-
-/** The built `only1mcp` CLI. */
+/** The built `only1mcp` command. */
 export function gatewayCliPath(): string {
-  return built(join(dirname(require.resolve('@only1mcp/gateway')), 'cli', 'main.js'), '@only1mcp/gateway');
+  return appBin('@only1mcp/gateway');
 }
 
-/** The built `only1mcp-health-worker` CLI. */
+/** The built `only1mcp-health-worker` command. */
 export function healthWorkerCliPath(): string {
-  return built(join(dirname(require.resolve('@only1mcp/health-worker')), 'main.js'), '@only1mcp/health-worker');
+  return appBin('@only1mcp/health-worker');
 }
 
 /** The entry point of the reference server `mcp-server-everything` (run it with `node <path> stdio`). */

@@ -39,6 +39,7 @@ import {
   metricNamesIn,
 } from '../src/dashboards';
 import { findBinary } from '../src/findBinary';
+import { appBin } from '@only1mcp/test-utils';
 
 const compose = loadComposeFile();
 const services = compose.services;
@@ -148,6 +149,28 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/pnpm install --frozen-lockfile/);
     expect(dockerfile).toMatch(/pnpm deploy --filter @only1mcp\/gateway --prod/);
     expect(dockerfile).toMatch(/pnpm deploy --filter @only1mcp\/health-worker --prod/);
+  });
+
+  it('runs each app as the one bundled file its package.json `bin` names, as the root scripts do', () => {
+    const rootScripts = (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    const apps = [
+      { target: COMPOSE_SERVICES.gateway, pkg: '@only1mcp/gateway', script: 'only1mcp' },
+      { target: COMPOSE_SERVICES.healthWorker, pkg: '@only1mcp/health-worker', script: 'health-worker' },
+    ] as const;
+    for (const { target, pkg, script } of apps) {
+      const bin = appBin(pkg);
+      const appDir = join(REPO_ROOT, 'apps', target);
+      const relativeBin = bin.slice(appDir.length + 1);
+      const entrypoint = stages
+        .find((s) => s.name === target)!
+        .instructions.filter((i) => /^ENTRYPOINT\s/i.test(i))
+        .at(-1);
+      // The deployed app folder is the image's working directory (/app).
+      expect(JSON.parse(entrypoint!.replace(/^ENTRYPOINT\s+/i, ''))).toEqual(['node', relativeBin]);
+      expect(rootScripts[script]).toBe(`node apps/${target}/${relativeBin}`);
+    }
   });
 
   it('uses the pnpm and turbo versions the workspace pins', () => {

@@ -11,6 +11,8 @@ export { HTTP_FIXTURE_PATHS } from './fixtures/fixtureHttpApp';
 export type { HttpFixtureTransport } from './fixtures/fixtureHttpApp';
 export { startHttpFixture } from './httpFixture';
 export type { HttpFixture, HttpFixtureOptions } from './httpFixture';
+export { appBin } from './appBin';
+export type { AppPackage } from './appBin';
 export { freePort } from './freePort';
 export { REDIS_NOT_ASKED_BOUND_MS, REDIS_OUTAGE_BOUND_MS, redisAnswersPing, startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
