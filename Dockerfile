@@ -49,6 +49,8 @@ WORKDIR /app
 
 FROM runtime AS gateway
 COPY --from=build /out/gateway ./
+# `only1mcp config generate` reads the templates from config/templates above the bundle (dist/).
+COPY config/templates/ ./config/templates/
 USER node
 EXPOSE 8080
 # Liveness only (/ready is the load balancer's business): slim images have no curl, Node has fetch.

@@ -10,7 +10,7 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport as SseTransportV1 } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { parse as parseYaml } from 'yaml';
-import { appBin, fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { appBin, fixtureServerCommand, freePort, startRedis, waitFor } from '@only1mcp/test-utils';
 import { stringify as toYaml } from 'yaml';
 import { createServer } from 'node:net';
 import { VERSION } from '../src/version';
@@ -222,7 +222,7 @@ describe('only1mcp CLI', () => {
     }
   }, 30_000);
 
-  it('start runs from its one bundled file: serving current, 2025-11-25 and legacy SSE clients loads no other module', async () => {
+  it('start runs from its one bundled file: serving every client generation with Redis loads only ioredis besides', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'only1mcp-bundle-'));
     const modulesFile = join(dir, 'modules.json');
     const preload = join(dir, 'recordModules.js');
@@ -232,13 +232,16 @@ describe('only1mcp CLI', () => {
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(modulesFile)}, JSON.stringify(Object.keys(require.cache))));`,
     );
     const port = await freePort();
+    const redis = await startRedis();
     const config = tempFile(
       'bundle.yaml',
       toYaml({
         server: { port },
+        redis: { url: redis.url },
         servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-bundle' }) }],
       }),
     );
+    // No NODE_PATH (pnpm's scripts set one): the on-demand libraries must be the app's own dependencies.
     const child = spawn(process.execPath, ['--require', preload, BIN, 'start', '--config', config], {
       env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
       cwd: tmpdir(),
@@ -264,10 +267,26 @@ describe('only1mcp CLI', () => {
       }
     } finally {
       child.kill('SIGTERM');
+      await redis.stop();
     }
     expect(await exited).toBe(0);
     const loaded = JSON.parse(readFileSync(modulesFile, 'utf8')) as string[];
-    expect(loaded.sort()).toEqual([BIN, preload].sort());
+    expect(loaded).toContain(BIN);
+    // Everything else: ioredis (loaded on demand, outside the bundle) and the packages it requires.
+    const outside = loaded.filter((file) => file !== BIN && file !== preload);
+    const packages = new Set(outside.map((file) => /.*node_modules[/]((?:@[^/]+[/])?[^/]+)/.exec(file)?.[1]));
+    expect(packages).toContain('ioredis');
+    expect(packages).not.toContain(undefined);
+    for (const bundled of [
+      'express',
+      'zod',
+      'winston',
+      'yaml',
+      '@modelcontextprotocol/server',
+      '@modelcontextprotocol/sdk',
+    ]) {
+      expect(packages).not.toContain(bundled);
+    }
   }, 60_000);
 
   it('start rejects a bad --port as a usage error', () => {

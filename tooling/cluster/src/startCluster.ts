@@ -165,7 +165,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     })());
 
   try {
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+    // As deployed: pnpm's scripts set NODE_PATH to its store, where an app finds packages it does
+    // not depend on; a deployed app has only its own dependencies (see tooling/bundle).
+    const { NODE_PATH: _storePath, ...inherited } = process.env;
+    const baseEnv: NodeJS.ProcessEnv = { ...inherited, ...options.env };
     const redis = await startRedisProcess(workDir, baseEnv);
     stoppers.push(() => redis.proc.stop());
     members.push({ role: 'redis', name: 'redis', url: redis.url, pid: redis.proc.pid, logFile: redis.proc.logFile });

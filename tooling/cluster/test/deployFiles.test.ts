@@ -173,6 +173,18 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('puts the configuration templates where the bundled gateway looks for them (config generate)', () => {
+    const gateway = stages.find((s) => s.name === COMPOSE_SERVICES.gateway)!;
+    const workdir = stages
+      .filter((s) => s.name === 'runtime' || s.name === COMPOSE_SERVICES.gateway)
+      .flatMap((s) => s.instructions.filter((i) => /^WORKDIR\s/i.test(i)))
+      .at(-1);
+    expect(workdir).toBe('WORKDIR /app');
+    // templatesDir() walks up from the bundle's folder (/app/dist) to a config/templates folder.
+    expect(gateway.instructions).toContain('COPY config/templates/ ./config/templates/');
+    expect(existsSync(join(REPO_ROOT, 'config', 'templates', 'solo.yaml'))).toBe(true);
+  });
+
   it('uses the pnpm and turbo versions the workspace pins', () => {
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { packageManager: string };
     const workspace = readYaml(join(REPO_ROOT, 'pnpm-workspace.yaml')) as { catalog: Record<string, string> };
