@@ -102,7 +102,8 @@ if (wide) {
   const at = text.slice(Math.max(0, wide.index - 60), wide.index + 20);
   fail(`${relative(dir, outfile)} is not ASCII (V8 would hold it as a two-byte string); near: ${JSON.stringify(at)}`);
 }
-checkExternals(dir, manifest, result.metafile.outputs[relative(process.cwd(), outfile)], outfile);
+// The metafile names outputs relative to the working directory, the app folder.
+checkExternals(dir, manifest, result.metafile.outputs[relative(dir, outfile)], outfile);
 chmodSync(outfile, 0o755);
 const inputs = Object.keys(result.metafile.inputs).length;
 console.log(
