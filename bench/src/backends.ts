@@ -47,6 +47,7 @@ import {
   memoryOf,
   percentile,
   startGatewayProcess,
+  gatewayNodeArgs,
   type ChildHandle,
 } from './sessions';
 import { machineBusyUs, processCpuUs } from './processCpu';
@@ -412,7 +413,7 @@ async function main(): Promise<void> {
     health: values.health,
     idleMs,
     idleHeap: values['idle-heap'],
-    nodeOptions: values['gateway-node-options'].split(' ').filter(Boolean),
+    nodeOptions: gatewayNodeArgs(values['gateway-node-options']),
   };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);

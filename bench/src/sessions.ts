@@ -26,7 +26,6 @@ import { parseDuration } from '@only1mcp/config';
 import { appBin } from '@only1mcp/test-utils';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
 
-
 /** The headers every 2025-11-25 Streamable HTTP POST carries. */
 const POST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const PROTOCOL_VERSION = '2025-11-25';
@@ -75,6 +74,11 @@ export function handle(child: ChildProcess): ChildHandle {
       clearTimeout(timer);
     },
   };
+}
+
+/** `--gateway-node-options "--a=1 --b"` (backends.js, toolsCall.js) → the Node arguments it lists. */
+export function gatewayNodeArgs(option: string): string[] {
+  return option.split(' ').filter(Boolean);
 }
 
 /**

@@ -35,7 +35,7 @@ import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
 import { formatRatios, formatTable, GATEWAY_MODES, MODES, type ModeKey, type Row } from './report';
-import { childPids, machine, startGatewayProcess, type GatewayProcess } from './sessions';
+import { childPids, gatewayNodeArgs, machine, startGatewayProcess, type GatewayProcess } from './sessions';
 import type { TargetSpec } from './targets';
 
 interface Options {
@@ -99,7 +99,7 @@ function parseOptions(argv: string[]): Options {
     inProcess: values['in-process'],
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     gatewayUrl: values.gateway,
-    gatewayNodeOptions: values['gateway-node-options'].split(' ').filter(Boolean),
+    gatewayNodeOptions: gatewayNodeArgs(values['gateway-node-options']),
     pairedFloor: values['paired-floor'],
   };
 }

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { loadConfig } from '@only1mcp/config';
 import {
   BREAKER_STATE_VALUE,
@@ -160,9 +160,7 @@ describe('Dockerfile', () => {
       { target: COMPOSE_SERVICES.healthWorker, pkg: '@only1mcp/health-worker', script: 'health-worker' },
     ] as const;
     for (const { target, pkg, script } of apps) {
-      const bin = appBin(pkg);
-      const appDir = join(REPO_ROOT, 'apps', target);
-      const relativeBin = bin.slice(appDir.length + 1);
+      const relativeBin = relative(join(REPO_ROOT, 'apps', target), appBin(pkg));
       const entrypoint = stages
         .find((s) => s.name === target)!
         .instructions.filter((i) => /^ENTRYPOINT\s/i.test(i))
