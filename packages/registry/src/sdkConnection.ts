@@ -25,6 +25,7 @@ import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import { errorMessage, type Logger } from '@only1mcp/logger';
 import { GATEWAY_IMPLEMENTATION } from './implementation';
+import { keepResponsesBehindNotifications } from './notificationOrder';
 
 /**
  * The result schema of every routed request: any JSON object, passed on as the very object the
@@ -302,6 +303,8 @@ export class SdkConnection implements BackendConnection {
         signal: AbortSignal.timeout(timeoutMs),
         ...(prior ? { prior } : {}),
       });
+      // Else a backend's last progress before its result is often lost (see notificationOrder.ts).
+      keepResponsesBehindNotifications(transport);
       return client;
     } catch (err) {
       await client.close().catch(() => undefined);

@@ -40,6 +40,20 @@ describe('Registry with real stdio backends', () => {
     expect(got.messages.length).toBeGreaterThan(0);
   });
 
+  it('passes on every progress notification, the last one too, though it arrives with the result', async () => {
+    // The reference server writes its last step and its result back to back, so they usually reach
+    // the gateway in one stdio chunk; the SDK alone then drops that step (notificationOrder.ts).
+    for (let call = 0; call < 8; call++) {
+      const steps: number[] = [];
+      const result = await registry.callTool(
+        { name: 'everything__trigger-long-running-operation', arguments: { duration: 0.1, steps: 2 } },
+        { onProgress: (progress) => steps.push(progress.progress) },
+      );
+      expect(result).toMatchObject({ content: [{ text: expect.stringContaining('completed') }] });
+      expect(steps).toEqual([1, 2]);
+    }
+  });
+
   it('names an unknown tool in its error', async () => {
     await expect(registry.callTool({ name: 'everything__nope' })).rejects.toMatchObject({
       codeName: 'InvalidParams',
