@@ -6,6 +6,7 @@
  *                               [--peer /tmp/mcphub/node_modules/mcp-hub/dist/cli.js] [--profile DIR]
  *                               [--gc-after] [--health] [--idle 90s [--idle-heap]] [--start-delay 2s]
  *                               [--keep-alive 30s] [--gateway-node-options=--v8-pool-size=2]
+ *                               [--gateway-env MALLOC_ARENA_MAX=2] [--scrape-every 15s]
  *
  * Each gateway runs as its own process (`only1mcp start`, temporary config file) so its resident
  * memory is its own; the backends are generatedServer.js processes (stdio) or, for HTTP, 100 SDK
@@ -21,7 +22,9 @@
  * backend wait that long, idle, before it serves (a start that mostly waits, as `npx -y` fetching
  * a server does), to show that such starts are not made to take turns. `--keep-alive 30s`: how long
  * the HTTP backends keep an idle connection (default 5 s, Node's). `--gateway-node-options` passes
- * Node/V8 options to the gateway processes only (space-separated).
+ * Node/V8 options to the gateway processes only (space-separated), `--gateway-env` environment
+ * variables (`NAME=VALUE`, space-separated). `--scrape-every 15s` scrapes the gateway's /metrics
+ * that often while it sits idle (`--idle`), as Prometheus would.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -41,12 +44,14 @@ import {
   freePort,
   afterGc,
   handle,
+  gatewayMetrics,
   heapSpaces,
   machine,
   markdownTable,
   memoryOf,
   percentile,
   startGatewayProcess,
+  gatewayEnv,
   gatewayNodeArgs,
   type ChildHandle,
 } from './sessions';
@@ -236,7 +241,16 @@ async function gatewayRow(
   servers: object[],
   expected: number,
   samples: number,
-  { profileDir, gcAfter = false, health = false, idleMs = 0, idleHeap = false, nodeOptions = [] }: RowOptions = {},
+  {
+    profileDir,
+    gcAfter = false,
+    health = false,
+    idleMs = 0,
+    idleHeap = false,
+    scrapeEveryMs = 0,
+    nodeOptions = [],
+    env,
+  }: RowOptions = {},
 ): Promise<Row> {
   const started = performance.now();
   const busyBefore = machineBusyUs();
@@ -252,6 +266,7 @@ async function gatewayRow(
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
       ...(gcAfter ? ['--heapsnapshot-signal=SIGUSR2'] : []),
     ],
+    env,
   );
   try {
     const allMs = await untilAllListed(gateway.url, expected, started);
@@ -261,8 +276,20 @@ async function gatewayRow(
     await sleep(SETTLE_MS);
     const { rssKb } = memoryOf(pid);
     heapNotes.push(`${label}: ${await heapSpaces(gateway.url)}`);
-    if (idleMs > 0)
-      idleNotes.push(`${label}: ${await idleRss(pid, idleMs, idleHeap ? () => heapSpaces(gateway.url) : undefined)}`);
+    if (idleMs > 0) {
+      // Scraped as Prometheus would, the text dropped; the first scrape comes one interval in.
+      const scraper =
+        scrapeEveryMs > 0
+          ? setInterval(() => void gatewayMetrics(gateway.url).catch(() => ''), scrapeEveryMs)
+          : undefined;
+      try {
+        idleNotes.push(
+          `${label}${scraper ? `, /metrics scraped every ${scrapeEveryMs / 1000} s` : ''}: ${await idleRss(pid, idleMs, idleHeap ? () => heapSpaces(gateway.url) : undefined)}`,
+        );
+      } finally {
+        clearInterval(scraper);
+      }
+    }
     if (gcAfter) {
       // A full GC (the heap snapshot's), then a moment for V8 to hand freed pages back.
       await afterGc(gateway);
@@ -315,8 +342,12 @@ interface RowOptions {
   idleMs?: number;
   /** With `idleMs`: each reading also gives the V8 heap's spaces (a /metrics scrape). */
   idleHeap?: boolean;
+  /** With `idleMs`: scrape /metrics this often meanwhile (`--scrape-every`; 0: never). */
+  scrapeEveryMs?: number;
   /** Node/V8 options for the gateway process (`--gateway-node-options`). */
   nodeOptions?: string[];
+  /** Environment variables for the gateway process (`--gateway-env`). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -395,6 +426,8 @@ async function main(): Promise<void> {
       'idle-heap': { type: 'boolean', default: false },
       'keep-alive': { type: 'string', default: '5s' },
       'gateway-node-options': { type: 'string', default: '' },
+      'gateway-env': { type: 'string', default: '' },
+      'scrape-every': { type: 'string', default: '0s' },
     },
   });
   const keepAliveMs = parseDuration(values['keep-alive']);
@@ -408,12 +441,16 @@ async function main(): Promise<void> {
   if (idleMs === undefined) throw new Error('--idle takes a duration such as 90s');
   const startDelayMs = parseDuration(values['start-delay']);
   if (startDelayMs === undefined) throw new Error('--start-delay takes a duration such as 2s');
+  const scrapeEveryMs = parseDuration(values['scrape-every']);
+  if (scrapeEveryMs === undefined) throw new Error('--scrape-every takes a duration such as 15s');
   const rowOptions: RowOptions = {
     gcAfter: values['gc-after'],
     health: values.health,
     idleMs,
     idleHeap: values['idle-heap'],
+    scrapeEveryMs,
     nodeOptions: gatewayNodeArgs(values['gateway-node-options']),
+    env: gatewayEnv(values['gateway-env']),
   };
   const rows: Row[] = [];
   const progress = (row: Row) => process.stderr.write(`  ${row.join(' | ')}\n`);

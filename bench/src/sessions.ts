@@ -4,7 +4,7 @@
  * served promptly while they are held.
  *
  *   node bench/dist/sessions.js [--sessions 10000] [--concurrency 32] [--samples 300] [--heap]
- *                               [--hibernate-after 0|10s] [--settle 20s]
+ *                               [--hibernate-after 0|10s] [--settle 20s] [--gateway-env MALLOC_ARENA_MAX=2]
  *
  * The gateway runs as its own process (`only1mcp start` with a temporary config file, the
  * reference server as its stdio backend), so its resident memory (/proc/<pid>/status VmRSS) is
@@ -14,7 +14,8 @@
  * the RSS once more after that long quiet at the end: the reading with the sessions held comes
  * 8.5 s after the last opened (with `--hibernate-after 5s`), right where V8's memory reducer
  * starts its first collection of a quiet spell (~8 s in), so it may or may not include the
- * garbage opening them left; the settled reading does not.
+ * garbage opening them left; the settled reading does not. `--gateway-env` sets environment
+ * variables (`NAME=VALUE`, space-separated) for the gateway process alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +82,17 @@ export function gatewayNodeArgs(option: string): string[] {
   return option.split(' ').filter(Boolean);
 }
 
+/** `--gateway-env "A=1 B=2"` (backends.js, sessions.js, toolsCall.js) → the environment variables it sets. */
+export function gatewayEnv(option: string): Record<string, string> {
+  return Object.fromEntries(
+    gatewayNodeArgs(option).map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`--gateway-env takes NAME=VALUE pairs, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, eq), pair.slice(eq + 1)];
+    }),
+  );
+}
+
 /**
  * Starts `only1mcp start` on a temporary JSON config file. `config` is the file's content as a
  * user writes it; its `server.port` is set here to a free port (the CLI does not take port 0).
@@ -88,6 +100,7 @@ export function gatewayNodeArgs(option: string): string[] {
 export async function startGatewayProcess(
   config: Record<string, unknown>,
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'only1mcp-bench-'));
   const port = await freePort();
@@ -98,6 +111,7 @@ export async function startGatewayProcess(
   const child = spawn(process.execPath, [...nodeArgs, appBin('@only1mcp/gateway'), 'start', '--config', file], {
     stdio: ['ignore', 'ignore', 'pipe'],
     cwd: dir,
+    env: { ...process.env, ...env },
   });
   const gateway = handle(child);
   const stop = gateway.stop;
@@ -248,7 +262,7 @@ export async function afterGc(gateway: GatewayProcess): Promise<{ heapKb: number
 }
 
 /** The gateway's /metrics text (`url` is any URL of the gateway). */
-async function gatewayMetrics(url: string): Promise<string> {
+export async function gatewayMetrics(url: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await (await fetch(new URL('/metrics', url))).text();
@@ -290,6 +304,7 @@ async function main(): Promise<void> {
       // duration, memory is read once the sessions opened have had time to fall asleep.
       'hibernate-after': { type: 'string', default: '0' },
       settle: { type: 'string', default: '0s' },
+      'gateway-env': { type: 'string', default: '' },
     },
   });
   const sleepAfterMs = parseDuration(values['hibernate-after']);
@@ -307,6 +322,7 @@ async function main(): Promise<void> {
       servers: [{ id: 'everything', transport: 'stdio', ...EVERYTHING_COMMAND }],
     },
     values.heap ? ['--heapsnapshot-signal=SIGUSR2'] : [],
+    gatewayEnv(values['gateway-env']),
   );
   const pid = gateway.child.pid!;
   process.once('SIGINT', () => void gateway.stop().then(() => process.exit(130)));

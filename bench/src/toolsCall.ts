@@ -6,7 +6,8 @@
  *   node bench/dist/toolsCall.js [--duration 5s] [--warmup 1s] [--prime 5s] [--concurrency 1,16,64]
  *                                [--modes floor,plain,sse,session,current,plain-http,sse-http,stdio,http,registry,registry-http]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
- *                                [--gateway-node-options=--max-semi-space-size=2] [--no-paired-floor]
+ *                                [--gateway-node-options=--max-semi-space-size=2] [--gateway-env MALLOC_ARENA_MAX=2]
+ *                                [--no-paired-floor]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
@@ -19,7 +20,8 @@
  * `--profile DIR` runs the gateways under `--cpu-prof` (profiles land in DIR when they stop);
  * `--gateway` drives an already running gateway instead of the stdio-backend one.
  * `--gateway-node-options` passes Node/V8 options to the gateway processes only (the floor and
- * the load generators keep Node's defaults), to measure what such a setting costs.
+ * the load generators keep Node's defaults), to measure what such a setting costs; `--gateway-env`
+ * sets environment variables (`NAME=VALUE`, space-separated) for them alone.
  * With `floor` among the modes, each gateway mode's cells at 1 and 16 clients (where the targets
  * are stated) get a floor cell measured just before them, and the targets are reported against it
  * too: on a VM whose speed drifts by a quarter within a run, a floor measured minutes earlier
@@ -35,7 +37,7 @@ import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
 import { formatRatios, formatTable, GATEWAY_MODES, MODES, type ModeKey, type Row } from './report';
-import { childPids, gatewayNodeArgs, machine, startGatewayProcess, type GatewayProcess } from './sessions';
+import { childPids, gatewayEnv, gatewayNodeArgs, machine, startGatewayProcess, type GatewayProcess } from './sessions';
 import type { TargetSpec } from './targets';
 
 interface Options {
@@ -49,6 +51,8 @@ interface Options {
   gatewayUrl: string | undefined;
   /** Node options for the gateway processes only (`--gateway-node-options`), e.g. V8 heap sizes. */
   gatewayNodeOptions: string[];
+  /** Environment variables for the gateway processes only (`--gateway-env`), e.g. MALLOC_ARENA_MAX. */
+  gatewayEnv: Record<string, string>;
   /** Measure the floor again right before each gateway mode's cell at 1 and 16 clients (`--no-paired-floor`: once). */
   pairedFloor: boolean;
 }
@@ -74,6 +78,7 @@ function parseOptions(argv: string[]): Options {
       profile: { type: 'string' },
       gateway: { type: 'string' },
       'gateway-node-options': { type: 'string', default: '' },
+      'gateway-env': { type: 'string', default: '' },
       'paired-floor': { type: 'boolean', default: true },
     },
     allowNegative: true,
@@ -100,6 +105,7 @@ function parseOptions(argv: string[]): Options {
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     gatewayUrl: values.gateway,
     gatewayNodeOptions: gatewayNodeArgs(values['gateway-node-options']),
+    gatewayEnv: gatewayEnv(values['gateway-env']),
     pairedFloor: values['paired-floor'],
   };
 }
@@ -130,7 +136,7 @@ class Servers {
       ];
       gateway = (async () => {
         const backend: BenchBackend = kind === 'stdio' ? { kind } : { kind, url: (await this.httpBackend()).url };
-        return startGatewayProcess(benchConfigFile(backend), nodeArgs);
+        return startGatewayProcess(benchConfigFile(backend), nodeArgs, this.options.gatewayEnv);
       })();
       this.gateways.set(kind, gateway);
     }

@@ -14,7 +14,7 @@ import type { LoadResult } from '../src/loadGenerator';
 import { processCpuUs } from '../src/processCpu';
 import { codeOwner, selfTimes, type CpuProfile } from '../src/profileSummary';
 import { formatRatios, type ModeKey, type Row } from '../src/report';
-import { heapSpaces } from '../src/sessions';
+import { gatewayEnv, gatewayNodeArgs, heapSpaces } from '../src/sessions';
 import { createTarget, type Target } from '../src/targets';
 
 describe('targets against a running gateway and HTTP backend', () => {
@@ -86,6 +86,22 @@ describe('targets against a running gateway and HTTP backend', () => {
     const cpu = processCpuUs(echo.child.pid!);
     expect(Number.isFinite(cpu)).toBe(true);
     expect(cpu).toBeGreaterThan(0);
+  });
+});
+
+describe('options for the gateway processes alone', () => {
+  it('splits --gateway-node-options into arguments and --gateway-env into NAME=VALUE pairs', () => {
+    expect(gatewayNodeArgs(' --v8-pool-size=1  --no-maglev ')).toEqual(['--v8-pool-size=1', '--no-maglev']);
+    expect(gatewayEnv('')).toEqual({});
+    expect(gatewayEnv('MALLOC_ARENA_MAX=2 NODE_OPTIONS=--a=b EMPTY=')).toEqual({
+      MALLOC_ARENA_MAX: '2',
+      NODE_OPTIONS: '--a=b',
+      EMPTY: '',
+    });
+    expect(() => gatewayEnv('MALLOC_ARENA_MAX')).toThrow(
+      '--gateway-env takes NAME=VALUE pairs, got "MALLOC_ARENA_MAX"',
+    );
+    expect(() => gatewayEnv('=2')).toThrow('NAME=VALUE');
   });
 });
 

@@ -22,6 +22,7 @@ export {
   interpolateCompose,
   loadComposeFile,
   serviceEnvironment,
+  stageEnv,
   stageUser,
 } from './composeFile';
 export type {

@@ -27,6 +27,7 @@ import {
   interpolateCompose,
   loadComposeFile,
   serviceEnvironment,
+  stageEnv,
   stageUser,
   type ComposeService,
 } from '../src/composeFile';
@@ -198,6 +199,12 @@ describe('Dockerfile', () => {
     const major = Number(image![1]);
     expect(major).toBeGreaterThanOrEqual(Number(/\d+/.exec(pkg.engines.node)![0]));
     expect(major % 2).toBe(0); // only even majors become long-term-support lines
+  });
+
+  it('runs both apps on glibc with at most two malloc arenas (~2.5 MiB less RSS per process on Node 24)', () => {
+    // MALLOC_ARENA_MAX is glibc's: the image must be a Debian one, not Alpine (musl ignores it).
+    expect(/^ARG NODE_IMAGE=node:\d+-(\S+)$/m.exec(dockerfile)?.[1]).toMatch(/^(bookworm|trixie)(-slim)?$/);
+    for (const target of FINAL_TARGETS) expect(stageEnv(stages, target)).toMatchObject({ MALLOC_ARENA_MAX: '2' });
   });
 
   it('checks health with node fetch, never curl', () => {
