@@ -27,7 +27,8 @@ COPY --from=pruned /src/out/json/ ./
 RUN pnpm install --frozen-lockfile
 COPY --from=pruned /src/out/full/ ./
 RUN pnpm exec turbo run build --filter=@only1mcp/gateway --filter=@only1mcp/health-worker
-# Each app with its production dependencies only, as a self-contained folder. Plain `pnpm deploy`:
+# Each app with its production dependencies only, as a self-contained folder: its bundle and the
+# libraries the bundle loads on demand (all else is a devDependency; the build checks). Plain `pnpm deploy`:
 # since pnpm 12.2 it no longer needs inject-workspace-packages=true (pnpm 10 and 11 needed that
 # or --legacy); it rewrites workspace dependencies to file: ones in a dedicated lockfile.
 # The root project's deploy carries the example stdio backends (mcp-server-everything,
