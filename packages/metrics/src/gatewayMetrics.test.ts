@@ -99,6 +99,33 @@ describe('GatewayMetrics', () => {
     expect(body).toContain(`${METRIC.backendLatency}_bucket{le="0.025",server_id="files"} 1`);
   });
 
+  it("reads the servers' state once a scrape for all three gauges, and afresh at the next", async () => {
+    let readings = 0;
+    let breaker: 'closed' | 'open' = 'closed';
+    const metrics = new GatewayMetrics({
+      registry: new MetricsRegistry(),
+      state: {
+        sessions: () => ({}),
+        listenStreams: () => 0,
+        servers: () => {
+          readings += 1;
+          return [{ id: 'files', healthy: breaker === 'closed', breaker, pool: { active: 0, idle: 1, pending: 0 } }];
+        },
+      },
+      processMetrics: false,
+    });
+    const first = (await metrics.exposition()).body;
+    expect(readings).toBe(1);
+    expect(first).toContain(`${METRIC.backendHealthStatus}{server_id="files"} 1`);
+    expect(first).toContain(`${METRIC.circuitBreakerState}{server_id="files"} 0`);
+    breaker = 'open';
+    const second = (await metrics.exposition()).body;
+    expect(readings).toBe(2);
+    expect(second).toContain(`${METRIC.backendHealthStatus}{server_id="files"} 0`);
+    expect(second).toContain(`${METRIC.circuitBreakerState}{server_id="files"} 1`);
+    expect(second).toContain(`${METRIC.connectionPoolSize}{server_id="files",state="idle"} 1`);
+  });
+
   it('records reloads and whether the last one succeeded', async () => {
     const metrics = build();
     metrics.observeReload(false);

@@ -159,7 +159,17 @@ export class GatewayMetrics {
         this.set(state.listenStreams());
       },
     });
-    registerBackendHealthGauge(registry, () => state.servers());
+    // Three gauges read every server's state; a scrape runs their collect() in one turn, so they
+    // share one reading of it (100 backends: 3 × 100 status objects a scrape otherwise).
+    let reading: ReturnType<MetricsStateSource['servers']> | undefined;
+    const servers = () => {
+      if (!reading) {
+        reading = state.servers();
+        queueMicrotask(() => (reading = undefined));
+      }
+      return reading;
+    };
+    registerBackendHealthGauge(registry, servers);
     // Only a replica configured with Redis has the gauge (an unlabelled gauge cannot be absent otherwise).
     const redisConnected = state.redisConnected;
     if (redisConnected) registerRedisGauge(registry, () => redisConnected());
@@ -170,7 +180,7 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.reset();
-        for (const s of state.servers()) this.set({ server_id: s.id }, BREAKER_STATE_VALUE[s.breaker]);
+        for (const s of servers()) this.set({ server_id: s.id }, BREAKER_STATE_VALUE[s.breaker]);
       },
     });
     new Gauge({
@@ -180,7 +190,7 @@ export class GatewayMetrics {
       registers,
       collect() {
         this.reset();
-        for (const s of state.servers()) {
+        for (const s of servers()) {
           if (!s.pool) continue;
           for (const key of ['active', 'idle', 'pending'] as const)
             this.set({ server_id: s.id, state: key }, s.pool[key]);
