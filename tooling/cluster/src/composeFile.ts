@@ -201,27 +201,29 @@ export function dockerfileStages(text: string): DockerfileStage[] {
   return stages;
 }
 
+/** The instructions that apply to a stage's container: its ancestors' (the stages it is built FROM) first, its own last. */
+function inheritedInstructions(stages: readonly DockerfileStage[], name: string): string[] {
+  const byName = new Map(stages.map((s) => [s.name, s]));
+  const chain: DockerfileStage[] = [];
+  for (let stage = byName.get(name); stage !== undefined; stage = byName.get(stage.from)) chain.unshift(stage);
+  return chain.flatMap((stage) => stage.instructions);
+}
+
 /**
  * The environment a stage's container starts with, from the ENV instructions of it and of the
  * stages it is built FROM (later ones win; `ENV NAME=VALUE …` form, unquoted values).
  */
 export function stageEnv(stages: readonly DockerfileStage[], name: string): Record<string, string> {
-  const byName = new Map(stages.map((s) => [s.name, s]));
-  const chain: DockerfileStage[] = [];
-  for (let stage = byName.get(name); stage !== undefined; stage = byName.get(stage.from)) chain.unshift(stage);
   const env: Record<string, string> = {};
-  for (const stage of chain)
-    for (const instruction of stage.instructions.filter((i) => /^ENV\s/i.test(i)))
-      for (const [, key, value] of instruction.replace(/^ENV\s+/i, '').matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
+  for (const instruction of inheritedInstructions(stages, name).filter((i) => /^ENV\s/i.test(i)))
+    for (const [, key, value] of instruction.replace(/^ENV\s+/i, '').matchAll(/(\w+)=(\S*)/g)) env[key!] = value!;
   return env;
 }
 
 /** The user a stage's container runs as: its last USER instruction, else the base image's (`root` for node images). */
 export function stageUser(stages: readonly DockerfileStage[], name: string): string {
-  const byName = new Map(stages.map((s) => [s.name, s]));
-  for (let stage = byName.get(name); stage !== undefined; stage = byName.get(stage.from)) {
-    const user = stage.instructions.filter((i) => /^USER\s/i.test(i)).at(-1);
-    if (user !== undefined) return user.replace(/^USER\s+/i, '').trim();
-  }
-  return 'root';
+  const user = inheritedInstructions(stages, name)
+    .filter((i) => /^USER\s/i.test(i))
+    .at(-1);
+  return user === undefined ? 'root' : user.replace(/^USER\s+/i, '').trim();
 }
