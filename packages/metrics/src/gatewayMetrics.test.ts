@@ -126,6 +126,38 @@ describe('GatewayMetrics', () => {
     expect(second).toContain(`${METRIC.connectionPoolSize}{server_id="files",state="idle"} 1`);
   });
 
+  it('exports the servers the state holds at each scrape, and no longer one that went', async () => {
+    let ids = ['files', 'git'];
+    const metrics = new GatewayMetrics({
+      registry: new MetricsRegistry(),
+      state: {
+        sessions: () => ({}),
+        listenStreams: () => 0,
+        servers: () =>
+          ids.map((id) => ({
+            id,
+            healthy: true,
+            breaker: 'closed' as const,
+            pool: { active: 0, idle: 1, pending: 0 },
+          })),
+      },
+      processMetrics: false,
+    });
+    const first = (await metrics.exposition()).body;
+    for (const metric of [METRIC.backendHealthStatus, METRIC.circuitBreakerState])
+      expect(first).toContain(`${metric}{server_id="git"}`);
+    expect(first).toContain(`${METRIC.connectionPoolSize}{server_id="git",state="idle"} 1`);
+    ids = ['files'];
+    const second = (await metrics.exposition()).body;
+    expect(second).not.toContain('server_id="git"');
+    expect(second).toContain(`${METRIC.backendHealthStatus}{server_id="files"} 1`);
+    // The help and type lines stay whatever the series (a scrape with none still declares them).
+    ids = [];
+    const third = (await metrics.exposition()).body;
+    expect(third).toContain(`# TYPE ${METRIC.connectionPoolSize} gauge`);
+    expect(third).not.toContain('server_id=');
+  });
+
   it('records reloads and whether the last one succeeded', async () => {
     const metrics = build();
     metrics.observeReload(false);

@@ -12,6 +12,7 @@ import {
   registerBackendHealthGauge,
   registerProcessMetrics,
   registerRedisGauge,
+  StateGauge,
 } from './sharedMetrics';
 
 /** Connections of one backend server by state (see {@link MetricsStateSource.servers}). */
@@ -23,6 +24,9 @@ export interface PoolSizes {
   /** Connecting, or waiting to reconnect. */
   pending: number;
 }
+
+/** The `state` label values of the connection-pool gauge, in the order it exports them. */
+const POOL_STATES = ['active', 'idle', 'pending'] as const satisfies readonly (keyof PoolSizes)[];
 
 /** Live state the gauges read at scrape time. */
 export interface MetricsStateSource {
@@ -159,7 +163,7 @@ export class GatewayMetrics {
         this.set(state.listenStreams());
       },
     });
-    // Three gauges read every server's state; a scrape runs their collect() in one turn, so they
+    // Three gauges read every server's state; a scrape reads them in one turn, so they
     // share one reading of it (100 backends: 3 × 100 status objects a scrape otherwise).
     let reading: ReturnType<MetricsStateSource['servers']> | undefined;
     const servers = () => {
@@ -173,29 +177,22 @@ export class GatewayMetrics {
     // Only a replica configured with Redis has the gauge (an unlabelled gauge cannot be absent otherwise).
     const redisConnected = state.redisConnected;
     if (redisConnected) registerRedisGauge(registry, () => redisConnected());
-    new Gauge({
+    new StateGauge({
       name: METRIC.circuitBreakerState,
       help: 'Worst circuit-breaker state among a server’s replicas: 0 closed, 1 open, 2 half-open.',
       labelNames: ['server_id'],
       registers,
-      collect() {
-        this.reset();
-        for (const s of servers()) this.set({ server_id: s.id }, BREAKER_STATE_VALUE[s.breaker]);
-      },
+      read: () => servers().map((s) => ({ labels: { server_id: s.id }, value: BREAKER_STATE_VALUE[s.breaker] })),
     });
-    new Gauge({
+    new StateGauge({
       name: METRIC.connectionPoolSize,
       help: 'Backend connections by server and state: active (requests in flight), idle, pending (connecting).',
       labelNames: ['server_id', 'state'],
       registers,
-      collect() {
-        this.reset();
-        for (const s of servers()) {
-          if (!s.pool) continue;
-          for (const key of ['active', 'idle', 'pending'] as const)
-            this.set({ server_id: s.id, state: key }, s.pool[key]);
-        }
-      },
+      read: () =>
+        servers().flatMap(({ id, pool }) =>
+          pool ? POOL_STATES.map((state) => ({ labels: { server_id: id, state }, value: pool[state] })) : [],
+        ),
     });
   }
 
