@@ -1,4 +1,5 @@
 import { buildCatalog, publicName, templatePattern, type CatalogSource } from './catalog';
+import { changedLists } from './registry';
 import { silentLogger, type Logger } from '@only1mcp/logger';
 
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -59,6 +60,51 @@ describe('catalog', () => {
     expect(catalog.resourceOwners.get('file:///x')).toBe('a');
     expect(catalog.resourceOwners.get('file:///y')).toBe('b');
     expect(catalog.resources).toHaveLength(2);
+  });
+
+  it('takes a listing in once: later rebuilds share its renamed items and log its problems no more', () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (m) => void warnings.push(m) };
+    const a = source('a', '', ['x', 'y'], ['file:///r']);
+    const b = source('b', '', ['x', 'b'.repeat(130)], ['file:///r']);
+    b.lists.resourceTemplates = [{ uriTemplate: 'demo://{id}', name: 'item' }];
+    const first = buildCatalog([a, b], '__', logger);
+    expect(warnings).toEqual([
+      expect.stringMatching(/left out/),
+      expect.stringMatching(/name conflict/),
+      expect.stringMatching(/resource URI claimed by two servers/),
+    ]);
+    // Another backend's lists changed: the catalogue is rebuilt from the same listings of these two.
+    const c = source('c', 'c', ['z']);
+    const second = buildCatalog([a, b, c], '__', logger);
+    expect(warnings).toHaveLength(3);
+    expect(second.tools.map((t) => t.name)).toEqual(['x', 'y', 'c__z']);
+    expect(second.tools[0]).toBe(first.tools[0]);
+    expect(second.toolOwners.get('x')).toBe(first.toolOwners.get('x'));
+    expect(second.templateOwners[0]!.pattern).toBe(first.templateOwners[0]!.pattern);
+    expect(second.templateOwners[0]!.serverId).toBe('b');
+    // A new listing from b is taken in afresh: its conflict is logged again.
+    const b2 = source('b', '', ['x']);
+    buildCatalog([a, b2, c], '__', logger);
+    expect(warnings.slice(3)).toEqual([expect.stringMatching(/name conflict/)]);
+    // The same listing under another prefix (a reload changed it) is renamed again.
+    const renamed = buildCatalog([{ ...a, prefix: 'alpha' }], '__', logger);
+    expect(renamed.tools.map((t) => t.name)).toEqual(['alpha__x', 'alpha__y']);
+    expect(renamed.toolOwners.get('alpha__x')).toEqual({ serverId: 'a', name: 'x' });
+  });
+
+  it('tells a changed list from a rebuild that changed nothing', () => {
+    const a = source('a', 'a', ['x']);
+    const b = source('b', 'b', ['y']);
+    const before = buildCatalog([a, b], '__', silentLogger);
+    expect(changedLists(before, buildCatalog([a, b], '__', silentLogger))).toEqual([]);
+    // b listed again what it had: new objects, the same content.
+    expect(changedLists(before, buildCatalog([a, source('b', 'b', ['y'])], '__', silentLogger))).toEqual([]);
+    const b2 = source('b', 'b', ['y2'], ['file:///new']);
+    expect(changedLists(before, buildCatalog([a, b2], '__', silentLogger))).toEqual(['tools', 'resources']);
+    const described = source('b', 'b', []);
+    described.lists.tools = [tool('y', { description: 'now described' })];
+    expect(changedLists(before, buildCatalog([a, described], '__', silentLogger))).toEqual(['tools']);
   });
 
   it('matches URIs against RFC 6570 templates', () => {

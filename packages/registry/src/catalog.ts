@@ -26,7 +26,10 @@ export interface Owner {
   name: string;
 }
 
-/** One snapshot of the aggregate, rebuilt whenever a backend's lists change. */
+/**
+ * One snapshot of the aggregate, rebuilt whenever a backend's lists change. Its items and owners
+ * are shared with the snapshots built before and after it from the same listings: never modify one.
+ */
 export interface Catalog {
   tools: Tool[];
   prompts: Prompt[];
@@ -62,7 +65,68 @@ export function templatePattern(uriTemplate: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Aggregates the sources (in configuration order) into one catalogue. */
+/** Items under their public names, each with its owner (shared by every catalogue built from them). */
+interface NamedItems<T> {
+  items: T[];
+  owners: Owner[];
+}
+
+/**
+ * One listing of a backend as the catalogue takes it in: its tools and prompts renamed (names that
+ * break the rules left out, and logged, once), its templates' patterns compiled, and the conflicts
+ * already logged. Kept with the listing itself (a backend's new lists are a new object), so a
+ * catalogue rebuilt because another backend's lists changed does not rename, copy or log again:
+ * at start-up with 50 backends of 20 tools, every backend's first lists rebuilt it, and each
+ * rebuild renamed and copied every tool listed so far (docs/BENCHMARKS.md, fifteenth pass).
+ */
+interface TakenListing {
+  prefix: string;
+  separator: string;
+  tools: NamedItems<Tool>;
+  prompts: NamedItems<Prompt>;
+  templatePatterns: RegExp[];
+  /** Names (and URIs) of this listing whose conflict with another server's has been logged. */
+  conflictsLogged: Set<string>;
+}
+
+const taken = new WeakMap<BackendLists, TakenListing>();
+
+/** `source`'s listing as the catalogue takes it in, from {@link taken} while its prefix and the separator are those it was taken with. */
+function takeIn(source: CatalogSource, separator: string, logger: Logger): TakenListing {
+  const known = taken.get(source.lists);
+  if (known && known.prefix === source.prefix && known.separator === separator) return known;
+  const rename = <T extends { name: string }>(kind: 'tool' | 'prompt', items: readonly T[]): NamedItems<T> => {
+    const named: NamedItems<T> = { items: [], owners: [] };
+    for (const item of items) {
+      const name = publicName(source.prefix, separator, item.name);
+      if (!NAME_RULES.pattern.test(name)) {
+        logger.warn(`${kind} left out: its public name breaks the spec's naming rules`, {
+          server: source.serverId,
+          name,
+        });
+        continue;
+      }
+      named.items.push({ ...item, name });
+      named.owners.push({ serverId: source.serverId, name: item.name });
+    }
+    return named;
+  };
+  const listing: TakenListing = {
+    prefix: source.prefix,
+    separator,
+    tools: rename('tool', source.lists.tools),
+    prompts: rename('prompt', source.lists.prompts),
+    templatePatterns: source.lists.resourceTemplates.map((template) => templatePattern(template.uriTemplate)),
+    conflictsLogged: new Set(),
+  };
+  taken.set(source.lists, listing);
+  return listing;
+}
+
+/**
+ * Aggregates the sources (in configuration order) into one catalogue. An item that loses a
+ * conflict is logged once per listing of its server, not at every rebuild.
+ */
 export function buildCatalog(sources: readonly CatalogSource[], separator: string, logger: Logger): Catalog {
   const catalog: Catalog = {
     tools: [],
@@ -74,55 +138,58 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
     resourceOwners: new Map(),
     templateOwners: [],
   };
-  const named = <T extends { name: string }>(
+  const merge = <T extends { name: string }>(
     kind: 'tool' | 'prompt',
-    items: T[],
-    source: CatalogSource,
+    named: NamedItems<T>,
+    listing: TakenListing,
+    serverId: string,
     out: T[],
     owners: Map<string, Owner>,
   ) => {
-    for (const item of items) {
-      const name = publicName(source.prefix, separator, item.name);
-      if (!NAME_RULES.pattern.test(name)) {
-        logger.warn(`${kind} left out: its public name breaks the spec's naming rules`, {
-          server: source.serverId,
-          name,
-        });
-        continue;
-      }
-      const existing = owners.get(name);
+    for (let i = 0; i < named.items.length; i++) {
+      const item = named.items[i]!;
+      const existing = owners.get(item.name);
       if (existing) {
-        logger.warn(`${kind} name conflict: the first server in the configuration keeps it`, {
-          name,
-          kept: existing.serverId,
-          dropped: source.serverId,
-        });
+        const key = `${kind}:${item.name}`;
+        if (!listing.conflictsLogged.has(key)) {
+          listing.conflictsLogged.add(key);
+          logger.warn(`${kind} name conflict: the first server in the configuration keeps it`, {
+            name: item.name,
+            kept: existing.serverId,
+            dropped: serverId,
+          });
+        }
         continue;
       }
-      owners.set(name, { serverId: source.serverId, name: item.name });
-      out.push({ ...item, name });
+      owners.set(item.name, named.owners[i]!);
+      out.push(item);
     }
   };
   for (const source of sources) {
-    named('tool', source.lists.tools, source, catalog.tools, catalog.toolOwners);
-    named('prompt', source.lists.prompts, source, catalog.prompts, catalog.promptOwners);
+    const listing = takeIn(source, separator, logger);
+    merge('tool', listing.tools, listing, source.serverId, catalog.tools, catalog.toolOwners);
+    merge('prompt', listing.prompts, listing, source.serverId, catalog.prompts, catalog.promptOwners);
     for (const resource of source.lists.resources) {
       const owner = catalog.resourceOwners.get(resource.uri);
       if (owner) {
-        logger.warn('resource URI claimed by two servers: the first in the configuration keeps it', {
-          uri: resource.uri,
-          kept: owner,
-          dropped: source.serverId,
-        });
+        const key = `resource:${resource.uri}`;
+        if (!listing.conflictsLogged.has(key)) {
+          listing.conflictsLogged.add(key);
+          logger.warn('resource URI claimed by two servers: the first in the configuration keeps it', {
+            uri: resource.uri,
+            kept: owner,
+            dropped: source.serverId,
+          });
+        }
         continue;
       }
       catalog.resourceOwners.set(resource.uri, source.serverId);
       catalog.resources.push(resource);
     }
-    for (const template of source.lists.resourceTemplates) {
+    source.lists.resourceTemplates.forEach((template, i) => {
       catalog.resourceTemplates.push(template);
-      catalog.templateOwners.push({ pattern: templatePattern(template.uriTemplate), serverId: source.serverId });
-    }
+      catalog.templateOwners.push({ pattern: listing.templatePatterns[i]!, serverId: source.serverId });
+    });
   }
   return catalog;
 }
