@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
-import { machineSpareCpu, StartGate } from './startGate';
+import { readFileSync } from 'node:fs';
+import { machineSpareCpu, parseProcStat, StartGate } from './startGate';
 
 /** A task that runs until `finish()` is called. */
 function pending<T>(value: T) {
@@ -116,5 +117,26 @@ describe('StartGate', () => {
     const spare = sample();
     expect(spare).toBeGreaterThanOrEqual(0);
     expect(spare).toBeLessThanOrEqual(cpus().length);
+  });
+
+  it("reads Linux's /proc/stat as os.cpus() does: user, nice, system, idle and interrupt time, and the cores", () => {
+    const text = [
+      'cpu  78144 5 26926 486232 466 7 2825 0 0 0',
+      'cpu0 39518 2 13075 244255 30 3 1345 0 0 0',
+      'cpu1 38626 3 13851 241977 436 4 1480 0 0 0',
+      'intr 123 0 0',
+      'ctxt 456',
+    ].join('\n');
+    expect(parseProcStat(text)).toEqual({ idle: 486232, all: 78144 + 5 + 26926 + 486232 + 7, cores: 2 });
+    expect(parseProcStat('')).toBeUndefined();
+    expect(parseProcStat('intr 1 2\ncpu  1 2 3 4 5 6')).toBeUndefined();
+    // This machine's, where it has one: the cores os.cpus() lists.
+    let proc: string | undefined;
+    try {
+      proc = readFileSync('/proc/stat', 'latin1');
+    } catch {
+      return;
+    }
+    expect(parseProcStat(proc)?.cores).toBe(cpus().length);
   });
 });

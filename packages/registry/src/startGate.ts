@@ -13,6 +13,7 @@
  * gate lets further starts in beyond its limit: it samples the machine's idle time while starts
  * wait, and lets one in for each half core that sat idle.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 
 /**
@@ -27,18 +28,55 @@ export const SPARE_CPU_INTERVAL_MS = 200;
 /** Cores' worth of CPU that sat idle since the previous call (0 to the number of cores). */
 export type SpareCpuSampler = () => number;
 
-/** Samples the idle time of every core (`os.cpus()`: /proc/stat on Linux) since the previous call. */
+/** The machine's CPU time so far, summed over its cores, in any one unit. */
+export interface CpuTimes {
+  idle: number;
+  /** User, nice, system, idle and interrupt time: what `os.cpus()` counts. */
+  all: number;
+  cores: number;
+}
+
+/**
+ * The machine's line of Linux's `/proc/stat` (`cpu  user nice system idle iowait irq …`, in clock
+ * ticks), with the number of cores it lists; undefined for text that is not one.
+ */
+export function parseProcStat(text: string): CpuTimes | undefined {
+  const fields = /^cpu +(\d+) (\d+) (\d+) (\d+) \d+ (\d+)/.exec(text);
+  if (!fields) return undefined;
+  const [user, nice, system, idle, irq] = fields.slice(1).map(Number) as [number, number, number, number, number];
+  return { idle, all: user + nice + system + idle + irq, cores: Math.max(1, text.match(/^cpu\d+ /gm)?.length ?? 0) };
+}
+
+/** The same from `os.cpus()`, which works everywhere but also reads each core's model and speed. */
+function osCpuTimes(): CpuTimes {
+  const cores = cpus();
+  let idle = 0;
+  let all = 0;
+  for (const { times } of cores) {
+    idle += times.idle;
+    all += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, all, cores: Math.max(1, cores.length) };
+}
+
+/** `/proc/stat`'s times, where there is one to read. */
+function procStatTimes(): CpuTimes | undefined {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Samples the idle time of every core since the previous call. On Linux it reads `/proc/stat`
+ * alone: `os.cpus()` reads it too, and `/proc/cpuinfo` and every core's frequency besides, twice
+ * the time, sampled every 200 ms through a start-up that keeps both cores busy (50 stdio
+ * backends: 5 % of the gateway's busy time in a CPU profile; docs/BENCHMARKS.md, fifteenth pass).
+ */
 export function machineSpareCpu(): SpareCpuSampler {
-  const read = () => {
-    const cores = cpus();
-    let idle = 0;
-    let all = 0;
-    for (const { times } of cores) {
-      idle += times.idle;
-      all += times.user + times.nice + times.sys + times.idle + times.irq;
-    }
-    return { idle, all, cores: Math.max(1, cores.length) };
-  };
+  // One source for good: their units differ (clock ticks, ms). A failed read counts as no time passed.
+  const read: () => CpuTimes = procStatTimes() ? () => procStatTimes() ?? last : osCpuTimes;
   let last = read();
   return () => {
     const now = read();
