@@ -80,6 +80,7 @@ interface NamedItems<T> {
  * rebuild renamed and copied every tool listed so far (docs/BENCHMARKS.md, fifteenth pass).
  */
 interface TakenListing {
+  serverId: string;
   prefix: string;
   separator: string;
   tools: NamedItems<Tool>;
@@ -91,10 +92,14 @@ interface TakenListing {
 
 const taken = new WeakMap<BackendLists, TakenListing>();
 
-/** `source`'s listing as the catalogue takes it in, from {@link taken} while its prefix and the separator are those it was taken with. */
+/**
+ * `source`'s listing as the catalogue takes it in: from {@link taken} while its server, its prefix
+ * and the separator are those it was taken in with, else afresh.
+ */
 function takeIn(source: CatalogSource, separator: string, logger: Logger): TakenListing {
   const known = taken.get(source.lists);
-  if (known && known.prefix === source.prefix && known.separator === separator) return known;
+  if (known && known.serverId === source.serverId && known.prefix === source.prefix && known.separator === separator)
+    return known;
   const rename = <T extends { name: string }>(kind: 'tool' | 'prompt', items: readonly T[]): NamedItems<T> => {
     const named: NamedItems<T> = { items: [], owners: [] };
     for (const item of items) {
@@ -112,6 +117,7 @@ function takeIn(source: CatalogSource, separator: string, logger: Logger): Taken
     return named;
   };
   const listing: TakenListing = {
+    serverId: source.serverId,
     prefix: source.prefix,
     separator,
     tools: rename('tool', source.lists.tools),
@@ -138,11 +144,16 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
     resourceOwners: new Map(),
     templateOwners: [],
   };
+  /** Logs a conflict `listing` lost, unless this listing's has been logged already. */
+  const conflict = (listing: TakenListing, key: string, message: string, fields: Record<string, unknown>) => {
+    if (listing.conflictsLogged.has(key)) return;
+    listing.conflictsLogged.add(key);
+    logger.warn(message, fields);
+  };
   const merge = <T extends { name: string }>(
     kind: 'tool' | 'prompt',
     named: NamedItems<T>,
     listing: TakenListing,
-    serverId: string,
     out: T[],
     owners: Map<string, Owner>,
   ) => {
@@ -150,15 +161,16 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
       const item = named.items[i]!;
       const existing = owners.get(item.name);
       if (existing) {
-        const key = `${kind}:${item.name}`;
-        if (!listing.conflictsLogged.has(key)) {
-          listing.conflictsLogged.add(key);
-          logger.warn(`${kind} name conflict: the first server in the configuration keeps it`, {
+        conflict(
+          listing,
+          `${kind}:${item.name}`,
+          `${kind} name conflict: the first server in the configuration keeps it`,
+          {
             name: item.name,
             kept: existing.serverId,
-            dropped: serverId,
-          });
-        }
+            dropped: listing.serverId,
+          },
+        );
         continue;
       }
       owners.set(item.name, named.owners[i]!);
@@ -167,20 +179,21 @@ export function buildCatalog(sources: readonly CatalogSource[], separator: strin
   };
   for (const source of sources) {
     const listing = takeIn(source, separator, logger);
-    merge('tool', listing.tools, listing, source.serverId, catalog.tools, catalog.toolOwners);
-    merge('prompt', listing.prompts, listing, source.serverId, catalog.prompts, catalog.promptOwners);
+    merge('tool', listing.tools, listing, catalog.tools, catalog.toolOwners);
+    merge('prompt', listing.prompts, listing, catalog.prompts, catalog.promptOwners);
     for (const resource of source.lists.resources) {
       const owner = catalog.resourceOwners.get(resource.uri);
       if (owner) {
-        const key = `resource:${resource.uri}`;
-        if (!listing.conflictsLogged.has(key)) {
-          listing.conflictsLogged.add(key);
-          logger.warn('resource URI claimed by two servers: the first in the configuration keeps it', {
+        conflict(
+          listing,
+          `resource:${resource.uri}`,
+          'resource URI claimed by two servers: the first in the configuration keeps it',
+          {
             uri: resource.uri,
             kept: owner,
             dropped: source.serverId,
-          });
-        }
+          },
+        );
         continue;
       }
       catalog.resourceOwners.set(resource.uri, source.serverId);
