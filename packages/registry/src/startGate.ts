@@ -76,8 +76,9 @@ function procStatTimes(): CpuTimes | undefined {
  */
 export function machineSpareCpu(): SpareCpuSampler {
   // One source for good: their units differ (clock ticks, ms). A failed read counts as no time passed.
-  const read: () => CpuTimes = procStatTimes() ? () => procStatTimes() ?? last : osCpuTimes;
-  let last = read();
+  const fromProcStat = procStatTimes();
+  const read: () => CpuTimes = fromProcStat ? () => procStatTimes() ?? last : osCpuTimes;
+  let last = fromProcStat ?? read();
   return () => {
     const now = read();
     const all = now.all - last.all;
