@@ -14,7 +14,7 @@ export const MODES = {
   session: 'gateway, 2025-11-25 session, stdio backend',
   current: 'gateway, 2026-07-28 stateless, stdio backend',
   stdio: 'backend over stdio (no SDK)',
-  http: 'backend over HTTP (SDK v1 stateless)',
+  http: 'backend over HTTP (SDK v1, alone)',
   registry: 'registry in process (no HTTP)',
   'registry-http': 'registry in process, HTTP backend (no front)',
 } as const;

@@ -24,8 +24,8 @@ export type TargetSpec =
   | { kind: 'http-plain'; url: string; tool?: string }
   /** A stateless POST as an SDK client sends it (both media types in Accept, a protocol version): an SDK server's own cost. */
   | { kind: 'http-stateless'; url: string; tool: string }
-  /** A 2025-11-25 Streamable HTTP session per client. */
-  | { kind: 'http-session'; url: string }
+  /** A 2025-11-25 Streamable HTTP session per client, calling `tool` (default: the reference server's echo through the gateway). */
+  | { kind: 'http-session'; url: string; tool?: string }
   /** A current-protocol (2026-07-28) stateless request of `tool` (default: the reference server's echo), as an SDK v2 client sends it. */
   | { kind: 'http-current'; url: string; tool?: string }
   /** A 2024-11-05 HTTP+SSE session per client (`url` is the gateway's `/sse`), calling `tool`. */
@@ -91,10 +91,11 @@ export async function createTarget(spec: TargetSpec, concurrency: number): Promi
         Array.from({ length: concurrency }, (_, i) => openSession(http, `bench-${i}`)),
       );
       const headers = sessions.map((id) => sessionHeaders(id));
+      const tool = spec.tool ?? ECHO_TOOL.public;
       return {
         call: async (client) => {
           const id = nextId++;
-          return isResultFor(await http.send('POST', toolsCallBody(id, ECHO_TOOL.public, ARGS), headers[client]!), id);
+          return isResultFor(await http.send('POST', toolsCallBody(id, tool, ARGS), headers[client]!), id);
         },
         close: async () => {
           await Promise.all(sessions.map((id) => closeSession(http, id)));

@@ -7,7 +7,7 @@
  *                                [--modes floor,plain,sse,session,current,plain-http,sse-http,stdio,http,registry,registry-http]
  *                                [--in-process] [--profile DIR] [--gateway http://127.0.0.1:PORT/mcp]
  *                                [--gateway-node-options=--max-semi-space-size=2] [--gateway-env MALLOC_ARENA_MAX=2]
- *                                [--no-paired-floor]
+ *                                [--no-paired-floor] [--http-backend stateless|session]
  *
  * The floor server runs in this process. Each gateway runs as `only1mcp start` in a process of its
  * own, as deployed (JSON log lines on stderr, read and dropped here), and so does the HTTP
@@ -26,13 +26,15 @@
  * are stated) get a floor cell measured just before them, and the targets are reported against it
  * too: on a VM whose speed drifts by a quarter within a run, a floor measured minutes earlier
  * made a mode's share of it swing with the drift (`--no-paired-floor`: the first floor only).
+ * `--http-backend` picks how the HTTP backend is wired (httpEchoServer.ts): a server per request
+ * (`stateless`, the default) or per session (`session`, the gateway holding one).
  */
 import { parseDuration } from '@only1mcp/config';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { benchConfigFile, ECHO_TOOL, HTTP_ECHO_TOOL, type BenchBackend } from './benchConfig';
 import { startFloorServer, type FloorServer } from './floorServer';
-import { startHttpEchoServer, type HttpEchoProcess } from './httpEchoServer';
+import { HTTP_ECHO_WIRINGS, startHttpEchoServer, type HttpEchoProcess, type HttpEchoWiring } from './httpEchoServer';
 import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
@@ -55,6 +57,8 @@ interface Options {
   gatewayEnv: Record<string, string>;
   /** Measure the floor again right before each gateway mode's cell at 1 and 16 clients (`--no-paired-floor`: once). */
   pairedFloor: boolean;
+  /** How the HTTP backend is wired (`--http-backend`). */
+  httpBackend: HttpEchoWiring;
 }
 
 const ALL_MODES = Object.keys(MODES).join(',');
@@ -80,6 +84,7 @@ function parseOptions(argv: string[]): Options {
       'gateway-node-options': { type: 'string', default: '' },
       'gateway-env': { type: 'string', default: '' },
       'paired-floor': { type: 'boolean', default: true },
+      'http-backend': { type: 'string', default: 'stateless' },
     },
     allowNegative: true,
   });
@@ -95,6 +100,9 @@ function parseOptions(argv: string[]): Options {
   const unknown = modes.filter((m) => !(m in MODES));
   if (unknown.length) throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${ALL_MODES}`);
   if (values.gateway) assertLoopback(values.gateway);
+  const httpBackend = values['http-backend'] as HttpEchoWiring;
+  if (!HTTP_ECHO_WIRINGS.includes(httpBackend))
+    throw new Error(`--http-backend: ${httpBackend}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
   return {
     durationMs,
     warmupMs,
@@ -107,6 +115,7 @@ function parseOptions(argv: string[]): Options {
     gatewayNodeOptions: gatewayNodeArgs(values['gateway-node-options']),
     gatewayEnv: gatewayEnv(values['gateway-env']),
     pairedFloor: values['paired-floor'],
+    httpBackend,
   };
 }
 
@@ -123,7 +132,7 @@ class Servers {
   }
 
   httpBackend(): Promise<HttpEchoProcess> {
-    return (this.echo ??= startHttpEchoServer());
+    return (this.echo ??= startHttpEchoServer(this.options.httpBackend));
   }
 
   /** The gateway in front of `kind`, as `only1mcp start` in its own process. */
@@ -199,10 +208,8 @@ async function cellOf(mode: ModeKey, servers: Servers, options: Options): Promis
     }
     case 'http': {
       const echo = await servers.httpBackend();
-      return {
-        target: { kind: 'http-stateless', url: echo.url, tool: HTTP_ECHO_TOOL.backend },
-        server: echo.child.pid,
-      };
+      const kind = options.httpBackend === 'session' ? 'http-session' : 'http-stateless';
+      return { target: { kind, url: echo.url, tool: HTTP_ECHO_TOOL.backend }, server: echo.child.pid };
     }
     case 'stdio':
       return { target: { kind: 'stdio' } };
@@ -228,6 +235,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void servers.stop().then(() => process.exit(130)));
   try {
     console.log(`machine: ${machine()}`);
+    if (options.modes.some((mode) => mode.includes('http') && mode !== 'floor'))
+      console.log(`HTTP backend: SDK v1, a server per ${options.httpBackend === 'session' ? 'session' : 'request'}`);
     console.log(
       `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell; each mode primed for ${options.primeMs} ms at ${PRIME_CONCURRENCY} clients first\n`,
     );

@@ -89,6 +89,46 @@ describe('targets against a running gateway and HTTP backend', () => {
   });
 });
 
+describe('the HTTP backend wired with a server per session (--http-backend session)', () => {
+  let echo: HttpEchoProcess;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    echo = await startHttpEchoServer('session');
+    gateway = await startGateway(benchConfig({ kind: 'http', url: echo.url }), silentLogger);
+  }, 30_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await echo?.stop();
+  });
+
+  it('serves the gateway in front of it, and each client of its own session alone', async () => {
+    for (const target of [
+      await createTarget({ kind: 'http-plain', url: `${gateway.url}/mcp`, tool: HTTP_ECHO_TOOL.public }, 2),
+      await createTarget({ kind: 'http-session', url: echo.url, tool: HTTP_ECHO_TOOL.backend }, 2),
+    ]) {
+      try {
+        for (const client of [0, 1, 0]) await expect(target.call(client)).resolves.toBe(true);
+      } finally {
+        await target.close();
+      }
+    }
+  });
+
+  it('refuses a request of a session it does not know, and one without a session but initialize', async () => {
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(echo.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify(body),
+      });
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    expect((await post({ 'mcp-session-id': 'nope' }, call)).status).toBe(404);
+    expect((await post({}, call)).status).toBe(400);
+  });
+});
+
 describe('options for the gateway processes alone', () => {
   it('splits --gateway-node-options into arguments and --gateway-env into NAME=VALUE pairs', () => {
     expect(gatewayNodeArgs(' --v8-pool-size=1  --no-maglev ')).toEqual(['--v8-pool-size=1', '--no-maglev']);
@@ -160,7 +200,7 @@ describe('formatRatios', () => {
     expect(text).toContain(
       'gateway, plain POST, HTTP backend: throughput at 16 clients = 10.0% of the floor (goal >= 50%: NOT met)',
     );
-    expect(text).toContain('backend over HTTP (SDK v1 stateless) alone is 0.600 ms, leaving 0.400 ms');
+    expect(text).toContain('backend over HTTP (SDK v1, alone) alone is 0.600 ms, leaving 0.400 ms');
   });
 
   it('bounds a mode by the CPU its processes spend per request against the floor’s, when all were measured', () => {
