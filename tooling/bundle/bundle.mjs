@@ -20,7 +20,8 @@
 //   `Client2`). Not `keepNames`: it wraps every function and class in a `__name()` call, paid again
 //   for each closure made per request (~10 % more gateway CPU per call at one client, measured).
 // - The output must be ASCII: V8 holds a script's source for the process's life, and one non-ASCII
-//   character makes it a two-byte string, twice the memory.
+//   character makes it a two-byte string, twice the memory. For the same reason, modules no code
+//   path can run are left out (LEFT_OUT, below).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -29,6 +30,54 @@ import { fileURLToPath } from 'node:url';
 
 /** Loaded only when a configuration asks for them: Redis, JWT auth, token counting (context). */
 const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
+
+/**
+ * Modules no code path of the apps can run, left out of the bundle: its source is a string V8 keeps
+ * on the heap for the process's life, a byte a character, run or not (docs/BENCHMARKS.md,
+ * sixteenth pass). Each is replaced by `stub`; `file` is matched against the module's path inside
+ * node_modules, and the build fails when the bundle holds the entry's package but `file` matched
+ * nothing in it (a library moved it: look again whether it can run).
+ *
+ * - iconv-lite's single- and double-byte charset tables (~450 KiB). Only raw-body uses iconv-lite,
+ *   for `express.json()`, which answers 415 to any charset but `utf-*` before it decodes; the UTF
+ *   codecs stay. A table is only `require`d when its charset is decoded, so that stub throws.
+ * - zod's locales but English (~360 KiB, every one run at load): zod sets English itself, and no
+ *   code here or in the libraries bundled asks for another (`z.locales.xx`).
+ */
+const LEFT_OUT = [
+  {
+    pkg: 'iconv-lite',
+    file: /^iconv-lite\/encodings\/tables\/[\w-]+\.json$/,
+    stub: (path) =>
+      `throw new Error(${JSON.stringify(`only1mcp-bundle left iconv-lite's ${path} out: the apps decode UTF-* alone`)});`,
+  },
+  { pkg: 'iconv-lite', file: /^iconv-lite\/encodings\/sbcs-data-generated\.js$/, stub: () => 'module.exports = {};' },
+  {
+    pkg: 'zod',
+    file: /^zod\/v4\/locales\/index\.cjs$/,
+    stub: () =>
+      '"use strict";Object.defineProperty(exports,"__esModule",{value:true});exports.en=require("./en.cjs").default;',
+  },
+];
+
+/** The path of `path` inside its node_modules, or undefined. */
+const inNodeModules = (path) => /.*[/\\]node_modules[/\\](.*)$/.exec(path)?.[1]?.replaceAll('\\', '/');
+
+/** An esbuild plugin putting {@link LEFT_OUT}'s stubs in place of those modules; `matched` gathers the entries used. */
+function leaveOut(matched) {
+  return {
+    name: 'only1mcp-leave-out',
+    setup(build) {
+      build.onLoad({ filter: /[/\\]node_modules[/\\]/ }, (args) => {
+        const path = inNodeModules(args.path);
+        const entry = path && LEFT_OUT.find(({ file }) => file.test(path));
+        if (!entry) return undefined;
+        matched.add(entry);
+        return { contents: entry.stub(path), loader: 'js' };
+      });
+    },
+  };
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -95,6 +144,7 @@ const dir = process.cwd();
 const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const outfile = binFile(dir, manifest);
 
+const leftOut = new Set();
 const result = await build({
   entryPoints: [join(dir, entry)],
   outfile,
@@ -111,8 +161,16 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
+  plugins: [leaveOut(leftOut)],
 }).catch((err) => fail(err instanceof Error ? err.message : String(err)));
 if (result.errors.length > 0) process.exit(1);
+
+const bundledPackages = new Set(Object.keys(result.metafile.inputs).map(inNodeModules).filter(Boolean).map(packageOf));
+const stale = LEFT_OUT.filter((entry) => bundledPackages.has(entry.pkg) && !leftOut.has(entry)).map(
+  ({ file }) => file.source,
+);
+if (stale.length > 0)
+  fail(`LEFT_OUT in ${fileURLToPath(import.meta.url)} names modules the bundle no longer loads: ${stale.join(', ')}`);
 
 const text = readFileSync(outfile, 'latin1');
 const wide = /[^\x00-\x7f]/.exec(text);

@@ -94,6 +94,13 @@ describe('only1mcp CLI', () => {
       expect(res.stderr).not.toMatch(/\n\s+at /);
     });
 
+    it("words zod's own problems in English (the bundle keeps zod's English locale alone)", () => {
+      const file = tempFile('union.yaml', 'server:\n  max_body_size: []\n');
+      const res = only1mcp(['validate', file]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain(`${file}:2:18 server.max_body_size: is not valid: Invalid input`);
+    });
+
     it('finds the file through ONLY1MCP_CONFIG and lists where it looked when there is none', () => {
       expect(only1mcp(['validate'], { ONLY1MCP_CONFIG: join(TEMPLATES, 'solo.yaml') }).code).toBe(0);
       const res = only1mcp(['validate']);
@@ -265,6 +272,32 @@ describe('only1mcp CLI', () => {
         expect(JSON.stringify(result.content)).toContain('bundled');
         await client.close();
       }
+      // The bundle leaves iconv-lite's other charsets out (tooling/bundle/bundle.mjs, LEFT_OUT): a
+      // JSON body in any but UTF-* is refused before it is decoded, and UTF-16 is still read.
+      const call = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'fx__echo', arguments: { message: 'charset' } },
+      });
+      const post = (charset: string, body: string | Buffer) =>
+        fetch(`${base}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': `application/json; charset=${charset}`,
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-11-25',
+          },
+          body,
+        });
+      const refused = await post('shift_jis', call);
+      expect(refused.status).toBe(415);
+      expect(await refused.json()).toMatchObject({
+        error: { message: 'Invalid request: unsupported charset "SHIFT_JIS"' },
+      });
+      const utf16 = await post('utf-16le', Buffer.from(call, 'utf16le'));
+      expect(utf16.status).toBe(200);
+      expect(await utf16.text()).toContain('charset');
     } finally {
       child.kill('SIGTERM');
       await redis.stop();
