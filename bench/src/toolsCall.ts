@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void servers.stop().then(() => process.exit(130)));
   try {
     console.log(`machine: ${machine()}`);
-    if (options.modes.some((mode) => mode.includes('http') && mode !== 'floor'))
+    if (options.modes.some((mode) => mode.includes('http')))
       console.log(`HTTP backend: SDK v1, a server per ${options.httpBackend === 'session' ? 'session' : 'request'}`);
     console.log(
       `load generator: ${options.inProcess ? 'in this process' : 'child process per cell'}; ${options.durationMs} ms measured after ${options.warmupMs} ms warmup per cell; each mode primed for ${options.primeMs} ms at ${PRIME_CONCURRENCY} clients first\n`,

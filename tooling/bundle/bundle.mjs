@@ -40,7 +40,10 @@ const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
  *
  * - iconv-lite's single- and double-byte charset tables (~450 KiB). Only raw-body uses iconv-lite,
  *   for `express.json()`, which answers 415 to any charset but `utf-*` before it decodes; the UTF
- *   codecs stay. A table is only `require`d when its charset is decoded, so that stub throws.
+ *   codecs stay. The single-byte tables are read when iconv-lite first loads its codecs (for UTF-8
+ *   too), so that stub is empty: iconv-lite no longer knows those charsets, as `express.json()`
+ *   never asks it for them. A double-byte table is only `require`d when its charset is decoded,
+ *   so those stubs throw.
  * - zod's locales but English (~360 KiB, every one run at load): zod sets English itself, and no
  *   code here or in the libraries bundled asks for another (`z.locales.xx`).
  */
