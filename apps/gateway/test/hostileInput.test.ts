@@ -53,6 +53,39 @@ describe('hostile input', () => {
     expect((await post({ 'content-type': 'application/json; charset=utf-8', accept: '*/*' })).status).toBe(200);
   });
 
+  it('reads a body in the charset it declares, on every path, or refuses the charset (415)', async () => {
+    const text = 'h\u00e9llo \u2713 \u65e5\u672c';
+    const call = {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'fx__echo', arguments: { message: text } },
+    };
+    const json = JSON.stringify(call);
+    const send = (charset: string, body: Uint8Array, extra: Record<string, string> = {}) =>
+      fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': `application/json; charset=${charset}`, accept: 'application/json', ...extra },
+        body,
+      });
+    // Stateless (the hot path) and with a protocol version (the SDK's path) alike.
+    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }]) {
+      const refused = await send('Shift_JIS', new TextEncoder().encode(json), extra);
+      expect(refused.status).toBe(415);
+      expect(await refused.json()).toMatchObject({
+        error: { code: -32600, message: 'Invalid request: unsupported charset "SHIFT_JIS"' },
+      });
+      for (const [charset, body] of [
+        ['utf-16le', Buffer.from(json, 'utf16le')],
+        ['"UTF-8"', Buffer.from(json, 'utf8')],
+      ] as const) {
+        const read = await send(charset, body, extra);
+        expect(read.status).toBe(200);
+        expect(await read.text()).toContain(text);
+      }
+    }
+  });
+
   it('cuts off a client that sends its headers too slowly (slowloris)', async () => {
     const started = Date.now();
     const reply = await raw('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n', 5_000);

@@ -8,7 +8,7 @@
  * (`McpEndpoint.servePost`). Express's routing and body parsing cost about as much CPU per
  * request as the rest of the gateway together (docs/BENCHMARKS.md), so the commonest requests
  * skip them. Everything else goes to the Express
- * app unchanged; a body already read here is handed over as `req.body` (the app's body parser
+ * app unchanged, a body in a charset other than UTF-8 included; a body already read here is handed over as `req.body` (the app's body parser
  * skips a request whose stream has ended). Every check of the Express route is made here too:
  * Host/Origin, draining, body size and JSON syntax, with the same answers.
  */
@@ -68,6 +68,18 @@ function hotRequest(req: IncomingMessage, mcp: HotPathDeps['mcp'], sse: HotPathD
   return mcp.holdsSession(session) ? { kind: 'session' } : undefined;
 }
 
+/**
+ * Whether `type` (a Content-Type) declares a charset other than UTF-8. The hot path reads a body
+ * as UTF-8; the app's body parser (`express.json()`) decodes UTF-16 and UTF-32 and refuses any
+ * other charset (415), so such a request is left to it: read here, a Shift_JIS body would have
+ * lost its non-ASCII text to U+FFFD, and a UTF-16 one been called malformed JSON.
+ */
+export function declaresOtherCharset(type: string | undefined): boolean {
+  if (type === undefined || !/charset/i.test(type)) return false;
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
+  return charset !== undefined && charset.toLowerCase() !== 'utf-8';
+}
+
 /** Wraps `fallback` (the Express app) with the hot path. */
 export function withHotPath(
   { mcp, sse, drain, check, maxBodyBytes, admission }: HotPathDeps,
@@ -76,7 +88,8 @@ export function withHotPath(
   return (req, res) => {
     const headers = req.headers;
     const hot = hotRequest(req, mcp, sse);
-    if (!hot || drain.isDraining || !check(headers).ok) return fallback(req, res);
+    if (!hot || drain.isDraining || !check(headers).ok || declaresOtherCharset(headers['content-type']))
+      return fallback(req, res);
     // `/messages` reads any body as JSON, whatever its Content-Type: old clients are not all careful.
     const media = hot.kind === 'stream' ? undefined : unacceptableMedia(headers);
     if (media) return reply(res, media);
