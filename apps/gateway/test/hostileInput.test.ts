@@ -69,7 +69,7 @@ describe('hostile input', () => {
         body,
       });
     // Stateless (the hot path) and with a protocol version (the SDK's path) alike.
-    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }]) {
+    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
       const refused = await send('Shift_JIS', new TextEncoder().encode(json), extra);
       expect(refused.status).toBe(415);
       expect(await refused.json()).toMatchObject({
