@@ -5,6 +5,7 @@
  * are in gateway.test.ts; random input in fuzz.test.ts.)
  */
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ConfigSchema } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, waitFor } from '@only1mcp/test-utils';
@@ -83,6 +84,34 @@ describe('hostile input', () => {
         expect(read.status).toBe(200);
         expect(await read.text()).toContain(text);
       }
+    }
+  });
+
+  it('reads a compressed body on every path, and refuses an encoding it does not know (415)', async () => {
+    const call = {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'fx__echo', arguments: { message: 'zipped' } },
+    };
+    const send = (encoding: string, body: Uint8Array, extra: Record<string, string> = {}) =>
+      fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+          accept: 'application/json',
+          ...extra,
+        },
+        body,
+      });
+    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
+      const read = await send('gzip', gzipSync(JSON.stringify(call)), extra);
+      expect(read.status).toBe(200);
+      expect(await read.text()).toContain('zipped');
+      const unknown = await send('x-unheard-of', new TextEncoder().encode(JSON.stringify(call)), extra);
+      expect(unknown.status).toBe(415);
+      expect(await unknown.json()).toMatchObject({ error: { code: -32600 } });
     }
   });
 

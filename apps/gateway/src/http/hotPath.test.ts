@@ -1,4 +1,4 @@
-import { declaresOtherCharset } from './hotPath';
+import { declaresOtherCharset, needsBodyParser } from './hotPath';
 
 describe('declaresOtherCharset', () => {
   it('lets UTF-8 and an undeclared charset through, whatever the case and quoting', () => {
@@ -20,5 +20,15 @@ describe('declaresOtherCharset', () => {
       'application/json; charset=utf8',
     ])
       expect(declaresOtherCharset(type)).toBe(true);
+  });
+});
+
+describe('needsBodyParser', () => {
+  it('leaves a compressed body or another charset to the body parser, and takes the rest', () => {
+    expect(needsBodyParser({ 'content-type': 'application/json' })).toBe(false);
+    expect(needsBodyParser({ 'content-encoding': 'identity', 'content-type': 'application/json' })).toBe(false);
+    expect(needsBodyParser({ 'content-encoding': 'gzip' })).toBe(true);
+    expect(needsBodyParser({ 'content-encoding': 'br', 'content-type': 'application/json' })).toBe(true);
+    expect(needsBodyParser({ 'content-type': 'application/json; charset=utf-16' })).toBe(true);
   });
 });

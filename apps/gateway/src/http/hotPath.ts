@@ -7,10 +7,11 @@
  * read and parsed here too and served by the SDK's handler as the endpoint serves it
  * (`McpEndpoint.servePost`). Express's routing and body parsing cost about as much CPU per
  * request as the rest of the gateway together (docs/BENCHMARKS.md), so the commonest requests
- * skip them. Everything else goes to the Express
- * app unchanged, a body in a charset other than UTF-8 included; a body already read here is handed over as `req.body` (the app's body parser
- * skips a request whose stream has ended). Every check of the Express route is made here too:
- * Host/Origin, draining, body size and JSON syntax, with the same answers.
+ * skip them. Everything else goes to the Express app unchanged, a body compressed or in a charset
+ * other than UTF-8 included (its body parser reads those); a body already read here is handed
+ * over as `req.body` (the app's body parser skips a request whose stream has ended). Every check
+ * of the Express route is made here too: Host/Origin, draining, body size and JSON syntax, with
+ * the same answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CURRENT_PROTOCOL_VERSION, MCP_HEADERS } from '@only1mcp/mcp-types';
@@ -80,6 +81,18 @@ export function declaresOtherCharset(type: string | undefined): boolean {
   return charset !== undefined && charset.toLowerCase() !== 'utf-8';
 }
 
+/**
+ * Whether the body must go through the app's body parser to be read as it was sent: a charset
+ * other than UTF-8 (above), or a `Content-Encoding` other than `identity`, which the parser
+ * inflates (gzip, deflate, br) under the same size limit or refuses (415). Read here, a gzipped
+ * body was called malformed JSON.
+ */
+export function needsBodyParser(headers: IncomingMessage['headers']): boolean {
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') return true;
+  return declaresOtherCharset(headers['content-type']);
+}
+
 /** Wraps `fallback` (the Express app) with the hot path. */
 export function withHotPath(
   { mcp, sse, drain, check, maxBodyBytes, admission }: HotPathDeps,
@@ -88,8 +101,7 @@ export function withHotPath(
   return (req, res) => {
     const headers = req.headers;
     const hot = hotRequest(req, mcp, sse);
-    if (!hot || drain.isDraining || !check(headers).ok || declaresOtherCharset(headers['content-type']))
-      return fallback(req, res);
+    if (!hot || drain.isDraining || !check(headers).ok || needsBodyParser(headers)) return fallback(req, res);
     // `/messages` reads any body as JSON, whatever its Content-Type: old clients are not all careful.
     const media = hot.kind === 'stream' ? undefined : unacceptableMedia(headers);
     if (media) return reply(res, media);
