@@ -87,6 +87,25 @@ describe('hostile input', () => {
     }
   });
 
+  it('drops a UTF-8 byte-order mark before the JSON, on every path', async () => {
+    const call = {
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'fx__echo', arguments: { message: 'marked' } },
+    };
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(call))]);
+    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
+      const read = await fetch(`${gateway.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...extra },
+        body,
+      });
+      expect(read.status).toBe(200);
+      expect(await read.text()).toContain('marked');
+    }
+  });
+
   it('reads a compressed body on every path, and refuses an encoding it does not know (415)', async () => {
     const call = {
       jsonrpc: '2.0',

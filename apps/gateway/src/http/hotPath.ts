@@ -93,6 +93,8 @@ export function needsBodyParser(headers: IncomingMessage['headers']): boolean {
   return declaresOtherCharset(headers['content-type']);
 }
 
+const hasUtf8Bom = (raw: Buffer) => raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
+
 /** Wraps `fallback` (the Express app) with the hot path. */
 export function withHotPath(
   { mcp, sse, drain, check, maxBodyBytes, admission }: HotPathDeps,
@@ -125,7 +127,8 @@ export function withHotPath(
       try {
         // A small body arrives in one chunk: parsed from it as it is, not copied into a new buffer.
         const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-        body = JSON.parse(raw.toString('utf8'));
+        // A UTF-8 byte-order mark (Windows tools send one) is not JSON; the app's body parser drops it too.
+        body = JSON.parse(raw.toString('utf8', hasUtf8Bom(raw) ? 3 : 0));
       } catch {
         return reply(res, bodyNotJson());
       }
