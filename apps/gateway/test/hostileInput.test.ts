@@ -54,84 +54,53 @@ describe('hostile input', () => {
     expect((await post({ 'content-type': 'application/json; charset=utf-8', accept: '*/*' })).status).toBe(200);
   });
 
+  /** An echo call carrying `message`, as the JSON text a client sends. */
+  const echoCall = (id: number, message: string) =>
+    JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'fx__echo', arguments: { message } } });
+  /** POSTs `body` as JSON with `headers`, stateless (the hot path) and with a protocol version (the SDK's path). */
+  const onEveryPath = (headers: Record<string, string>, body: Uint8Array) =>
+    Promise.all(
+      ([{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]).map((extra) =>
+        fetch(`${gateway.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', ...headers, ...extra },
+          body,
+        }),
+      ),
+    );
+  const expectEchoed = async (replies: Response[], message: string) => {
+    for (const reply of replies) {
+      expect(reply.status).toBe(200);
+      expect(await reply.text()).toContain(message);
+    }
+  };
+  const expectRefused = async (replies: Response[], error: Record<string, unknown>) => {
+    for (const reply of replies) {
+      expect(reply.status).toBe(415);
+      expect(await reply.json()).toMatchObject({ error: { code: -32600, ...error } });
+    }
+  };
+
   it('reads a body in the charset it declares, on every path, or refuses the charset (415)', async () => {
     const text = 'h\u00e9llo \u2713 \u65e5\u672c';
-    const call = {
-      jsonrpc: '2.0',
-      id: 2,
-      method: 'tools/call',
-      params: { name: 'fx__echo', arguments: { message: text } },
-    };
-    const json = JSON.stringify(call);
-    const send = (charset: string, body: Uint8Array, extra: Record<string, string> = {}) =>
-      fetch(`${gateway.url}/mcp`, {
-        method: 'POST',
-        headers: { 'content-type': `application/json; charset=${charset}`, accept: 'application/json', ...extra },
-        body,
-      });
-    // Stateless (the hot path) and with a protocol version (the SDK's path) alike.
-    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
-      const refused = await send('Shift_JIS', new TextEncoder().encode(json), extra);
-      expect(refused.status).toBe(415);
-      expect(await refused.json()).toMatchObject({
-        error: { code: -32600, message: 'Invalid request: unsupported charset "SHIFT_JIS"' },
-      });
-      for (const [charset, body] of [
-        ['utf-16le', Buffer.from(json, 'utf16le')],
-        ['"UTF-8"', Buffer.from(json, 'utf8')],
-      ] as const) {
-        const read = await send(charset, body, extra);
-        expect(read.status).toBe(200);
-        expect(await read.text()).toContain(text);
-      }
-    }
+    const json = echoCall(2, text);
+    const typed = (charset: string) => ({ 'content-type': `application/json; charset=${charset}` });
+    await expectRefused(await onEveryPath(typed('Shift_JIS'), Buffer.from(json)), {
+      message: 'Invalid request: unsupported charset "SHIFT_JIS"',
+    });
+    await expectEchoed(await onEveryPath(typed('utf-16le'), Buffer.from(json, 'utf16le')), text);
+    await expectEchoed(await onEveryPath(typed('"UTF-8"'), Buffer.from(json, 'utf8')), text);
   });
 
   it('drops a UTF-8 byte-order mark before the JSON, on every path', async () => {
-    const call = {
-      jsonrpc: '2.0',
-      id: 4,
-      method: 'tools/call',
-      params: { name: 'fx__echo', arguments: { message: 'marked' } },
-    };
-    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(call))]);
-    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
-      const read = await fetch(`${gateway.url}/mcp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...extra },
-        body,
-      });
-      expect(read.status).toBe(200);
-      expect(await read.text()).toContain('marked');
-    }
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(echoCall(4, 'marked'))]);
+    await expectEchoed(await onEveryPath({}, body), 'marked');
   });
 
   it('reads a compressed body on every path, and refuses an encoding it does not know (415)', async () => {
-    const call = {
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'fx__echo', arguments: { message: 'zipped' } },
-    };
-    const send = (encoding: string, body: Uint8Array, extra: Record<string, string> = {}) =>
-      fetch(`${gateway.url}/mcp`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-encoding': encoding,
-          accept: 'application/json',
-          ...extra,
-        },
-        body,
-      });
-    for (const extra of [{}, { 'mcp-protocol-version': '2025-11-25' }] as Record<string, string>[]) {
-      const read = await send('gzip', gzipSync(JSON.stringify(call)), extra);
-      expect(read.status).toBe(200);
-      expect(await read.text()).toContain('zipped');
-      const unknown = await send('x-unheard-of', new TextEncoder().encode(JSON.stringify(call)), extra);
-      expect(unknown.status).toBe(415);
-      expect(await unknown.json()).toMatchObject({ error: { code: -32600 } });
-    }
+    const json = echoCall(3, 'zipped');
+    await expectEchoed(await onEveryPath({ 'content-encoding': 'gzip' }, gzipSync(json)), 'zipped');
+    await expectRefused(await onEveryPath({ 'content-encoding': 'x-unheard-of' }, Buffer.from(json)), {});
   });
 
   it('cuts off a client that sends its headers too slowly (slowloris)', async () => {
