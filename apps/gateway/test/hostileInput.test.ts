@@ -7,6 +7,7 @@
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ConfigSchema } from '@only1mcp/config';
+import { ErrorCode } from '@only1mcp/mcp-types';
 import { silentLogger } from '@only1mcp/registry';
 import { fixtureServerCommand, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
@@ -95,6 +96,19 @@ describe('hostile input', () => {
   it('drops a UTF-8 byte-order mark before the JSON, on every path', async () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(echoCall(4, 'marked'))]);
     await expectEchoed(await onEveryPath({}, body), 'marked');
+  });
+
+  it('calls an empty body not JSON and a bare JSON value not JSON-RPC, on every path', async () => {
+    for (const [body, code] of [
+      ['', ErrorCode.ParseError],
+      ['123', ErrorCode.InvalidRequest],
+      ['"x"', ErrorCode.InvalidRequest],
+    ] as const) {
+      for (const reply of await onEveryPath({}, Buffer.from(body))) {
+        expect(reply.status).toBe(400);
+        expect(await reply.json()).toMatchObject({ error: { code } });
+      }
+    }
   });
 
   it('reads a compressed body on every path, and refuses an encoding it does not know (415)', async () => {

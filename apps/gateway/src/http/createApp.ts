@@ -9,15 +9,8 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { ChangedList, Logger, Registry } from '@only1mcp/registry';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createMcpEndpoint, type McpEndpoint } from '../mcp/mcpEndpoint';
-import {
-  bodyNotJson,
-  bodyTooDeep,
-  bodyTooLarge,
-  getWithBody,
-  nestsTooDeep,
-  unacceptableMedia,
-  unexpectedFailure,
-} from './bodyErrors';
+import { bodyNotJson, bodyTooLarge, getWithBody, unacceptableMedia, unexpectedFailure } from './bodyErrors';
+import { jsonBody } from './jsonBody';
 import { dnsRebindingCheck, dnsRebindingGuard, type HeaderCheck } from './dnsRebindingGuard';
 import { mountLegacySse, type LegacySse } from './legacySse';
 import { mountMetricsRoutes } from './metricsRoutes';
@@ -178,7 +171,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
   });
   // Streams are held open: one client may hold only so many.
   app.get(['/mcp', '/sse'], (req, res, next) => (admission.holdStream(req, res) ? next() : undefined));
-  const json = express.json({ limit: config.server.max_body_size, type: () => true });
+  const json = jsonBody(config.server.max_body_size);
   app.all(
     '/mcp',
     guard,
@@ -186,11 +179,7 @@ export function createApp({ config, registry, logger, metrics, sharedState, admi
       if (req.method !== 'POST') return next();
       const media = unacceptableMedia(req.headers);
       if (media) return void res.status(media.status).json(media.body);
-      json(req, res, (err?: unknown) => {
-        if (err || !nestsTooDeep(req.body)) return next(err);
-        const deep = bodyTooDeep();
-        res.status(deep.status).json(deep.body);
-      });
+      json(req, res, next);
     },
     (req, res, next) => {
       mcp.handle(req, res).catch(next);

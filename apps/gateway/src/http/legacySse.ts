@@ -9,7 +9,7 @@
 import type { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { ErrorCode, JSONRPC_VERSION, jsonRpcError, jsonRpcResult, toJsonRpcError } from '@only1mcp/mcp-types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type RequestHandler, type Response } from 'express';
+import type { Express, RequestHandler, Response } from 'express';
 import type { Server } from '@modelcontextprotocol/server';
 import type { ChangedList } from '@only1mcp/registry';
 import { createMcpServer, methodTableOf, type McpServerDeps } from '../mcp/createMcpServer';
@@ -23,7 +23,7 @@ import {
 } from '../mcp/sessionCalls';
 import { clientOf, type SessionSummary } from '../sessionSummary';
 import { callerOf, principalOf, type GatewayAuthInfo } from './authGate';
-import { bodyTooDeep, nestsTooDeep } from './bodyErrors';
+import { jsonBody } from './jsonBody';
 import { sendListChanged } from '../mcp/listChanged';
 
 /**
@@ -72,7 +72,7 @@ const sendError = (res: Response, status: number, code: ErrorCode, message: stri
   res.status(status).json(jsonRpcError(undefined, code, message));
 
 /** Mounts `GET /sse` and `POST /messages` on `app`; mount it before the app's error handler, which turns body errors into 400/413. */
-export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacySseOptions): LegacySse {
+export function mountLegacySse(app: Express, { guard, ...deps }: LegacySseOptions): LegacySse {
   const sessions = new Map<string, SSEServerTransport>();
   // Each stream's server, to tell its client about list changes.
   const servers = new Map<string, Server>();
@@ -82,8 +82,8 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
   // What each stream's requests answered by the gateway itself need (sessionCalls.ts).
   const directs = new Map<string, DirectSession>();
   let closing = false;
-  // Same limit as /mcp; any content type, because old clients are not all careful about it.
-  const json = express.json({ limit: deps.config.server.max_body_size, type: () => true });
+  // As /mcp reads a body (any content type here too: old clients are not all careful about it).
+  const json = jsonBody(deps.config.server.max_body_size);
 
   /**
    * What the gateway answers itself on a stream, as in a session of /mcp (sessionCalls.ts): lists
@@ -164,10 +164,6 @@ export function mountLegacySse(app: express.Express, { guard, ...deps }: LegacyS
     },
     json,
     (req, res) => {
-      if (nestsTooDeep(req.body)) {
-        const deep = bodyTooDeep();
-        return void res.status(deep.status).json(deep.body);
-      }
       const transport = sessions.get(req.query.sessionId as string);
       // The stream may have closed while the body was read.
       if (!transport)
