@@ -84,8 +84,8 @@ export function declaresOtherCharset(type: string | undefined): boolean {
 /**
  * Whether the body must go through the app's body parser to be read as it was sent: a charset
  * other than UTF-8 (above), or a `Content-Encoding` other than `identity`, which the parser
- * inflates (gzip, deflate, br) under the same size limit or refuses (415). Read here, a gzipped
- * body was called malformed JSON.
+ * inflates (gzip, deflate, br, zstd where Node has it) under the same size limit or refuses
+ * (415). Read here, a gzipped body was called malformed JSON.
  */
 export function needsBodyParser(headers: IncomingMessage['headers']): boolean {
   const encoding = headers['content-encoding'];

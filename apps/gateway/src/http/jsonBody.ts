@@ -3,8 +3,8 @@
  * path does (hotPath.ts) where both read a body:
  *
  * - any Content-Type (`/mcp` refuses other media types before it: `unacceptableMedia`), at most
- *   `limit` bytes once inflated (413), gzip, deflate or br (another encoding: 415), UTF-8, -16 or
- *   -32 (another charset: 415), a UTF-8 byte-order mark dropped;
+ *   `limit` bytes once inflated (413), gzip, deflate, br or, on a Node that has it, zstd (another
+ *   encoding: 415), UTF-8, -16 or -32 (another charset: 415), a UTF-8 byte-order mark dropped;
  * - no body, or an empty one, is not JSON: 400 `-32700`, as is a syntax error (the app's error
  *   handler words that one);
  * - JSON that is not an object or an array (`123`, `"x"`) is parsed, so it gets the answer to JSON
