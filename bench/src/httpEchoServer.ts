@@ -39,7 +39,13 @@ function echoServer(): Server {
 
 /** How the backend serves: a server per request, or one per session (see the file's comment). */
 export type HttpEchoWiring = 'stateless' | 'session';
-export const HTTP_ECHO_WIRINGS: readonly HttpEchoWiring[] = ['stateless', 'session'];
+const HTTP_ECHO_WIRINGS: readonly HttpEchoWiring[] = ['stateless', 'session'];
+
+/** `value` as a wiring; throws naming `what` (the option or argument it came from) and the known ones. */
+export function httpEchoWiring(value: string, what: string): HttpEchoWiring {
+  if ((HTTP_ECHO_WIRINGS as readonly string[]).includes(value)) return value as HttpEchoWiring;
+  throw new Error(`${what}: ${value}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
+}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -113,8 +119,7 @@ export async function startHttpEchoServer(wiring: HttpEchoWiring = 'stateless'):
 }
 
 if (require.main === module) {
-  const wiring = (process.argv[2] ?? 'stateless') as HttpEchoWiring;
-  if (!HTTP_ECHO_WIRINGS.includes(wiring)) throw new Error(`wiring: ${wiring}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
+  const wiring = httpEchoWiring(process.argv[2] ?? 'stateless', 'wiring');
   const serve = wiring === 'session' ? serveSession : serveStateless;
   const server = createServer((req, res) => {
     serve(req, res).catch(() => {

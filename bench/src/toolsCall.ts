@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { benchConfigFile, ECHO_TOOL, HTTP_ECHO_TOOL, type BenchBackend } from './benchConfig';
 import { startFloorServer, type FloorServer } from './floorServer';
-import { HTTP_ECHO_WIRINGS, startHttpEchoServer, type HttpEchoProcess, type HttpEchoWiring } from './httpEchoServer';
+import { httpEchoWiring, startHttpEchoServer, type HttpEchoProcess, type HttpEchoWiring } from './httpEchoServer';
 import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
@@ -100,9 +100,6 @@ function parseOptions(argv: string[]): Options {
   const unknown = modes.filter((m) => !(m in MODES));
   if (unknown.length) throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${ALL_MODES}`);
   if (values.gateway) assertLoopback(values.gateway);
-  const httpBackend = values['http-backend'] as HttpEchoWiring;
-  if (!HTTP_ECHO_WIRINGS.includes(httpBackend))
-    throw new Error(`--http-backend: ${httpBackend}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
   return {
     durationMs,
     warmupMs,
@@ -115,7 +112,7 @@ function parseOptions(argv: string[]): Options {
     gatewayNodeOptions: gatewayNodeArgs(values['gateway-node-options']),
     gatewayEnv: gatewayEnv(values['gateway-env']),
     pairedFloor: values['paired-floor'],
-    httpBackend,
+    httpBackend: httpEchoWiring(values['http-backend'], '--http-backend'),
   };
 }
 
