@@ -21,7 +21,7 @@
 //   for each closure made per request (~10 % more gateway CPU per call at one client, measured).
 // - The output must be ASCII: V8 holds a script's source for the process's life, and one non-ASCII
 //   character makes it a two-byte string, twice the memory. For the same reason, modules no code
-//   path can run are left out (LEFT_OUT, below).
+//   path can run are left out, and some the apps seldom run are loaded late (STUBBED, below).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -32,11 +32,17 @@ import { fileURLToPath } from 'node:url';
 const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
 
 /**
- * Modules no code path of the apps can run, left out of the bundle: its source is a string V8 keeps
- * on the heap for the process's life, a byte a character, run or not (docs/BENCHMARKS.md,
- * sixteenth pass). Each is replaced by `stub`; `file` is matched against the module's path inside
- * node_modules, and the build fails when the bundle holds the entry's package but `file` matched
- * nothing in it (a library moved it: look again whether it can run).
+ * Modules the bundle replaces with a stub (`stub`), for one of two reasons:
+ * - No code path of the apps can run them: they are left out. A module's source is a string V8
+ *   keeps on the heap for the process's life, a byte a character, run or not (docs/BENCHMARKS.md,
+ *   sixteenth pass).
+ * - The apps seldom run them but a library loads them at load: the stub loads them when first used.
+ *
+ * `file` is matched against the module's path inside node_modules, and the build fails when the
+ * bundle holds the entry's package but `file` matched nothing in it (a library moved it: look again
+ * whether it can run). A stub standing for a module the apps still use names the module's
+ * `exports`: the build fails when the module's own exports are not the same names (a library
+ * changed it: write the stub again).
  *
  * - iconv-lite's single- and double-byte charset tables (~450 KiB). Only raw-body uses iconv-lite,
  *   for `express.json()`, which answers 415 to any charset but `utf-*` before it decodes; the UTF
@@ -46,8 +52,13 @@ const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
  *   so those stubs throw.
  * - zod's locales but English (~360 KiB, every one run at load): zod sets English itself, and no
  *   code here or in the libraries bundled asks for another (`z.locales.xx`).
+ * - Loaded late: the MCP SDK's Node shims load ajv, which each SDK package bundles
+ *   a copy of, at load (~0.9 MiB of heap for the two), as the default JSON Schema validator of
+ *   every `Client` and `Server`. The gateway gives its clients and servers a validator that loads
+ *   ajv when a schema is first checked (LateAjvValidator in @only1mcp/registry); these stubs load a
+ *   shim's ajv when its default validator is first asked for, which then never happens.
  */
-const LEFT_OUT = [
+const STUBBED = [
   {
     pkg: 'iconv-lite',
     file: /^iconv-lite\/encodings\/tables\/[\w-]+\.json$/,
@@ -61,21 +72,64 @@ const LEFT_OUT = [
     stub: () =>
       '"use strict";Object.defineProperty(exports,"__esModule",{value:true});exports.en=require("./en.cjs").default;',
   },
+  {
+    pkg: '@modelcontextprotocol/server',
+    file: /^@modelcontextprotocol\/server\/dist\/shimsNode\.cjs$/,
+    exports: ['DefaultJsonSchemaValidator', 'process'],
+    stub: () =>
+      lazyExports({
+        DefaultJsonSchemaValidator: 'require("./validators/ajv.cjs").AjvJsonSchemaValidator',
+        process: 'require("node:process")',
+      }),
+  },
+  {
+    pkg: '@modelcontextprotocol/client',
+    file: /^@modelcontextprotocol\/client\/dist\/shimsNode\.cjs$/,
+    exports: ['CORS_IS_POSSIBLE', 'DefaultJsonSchemaValidator'],
+    stub: () =>
+      lazyExports({
+        CORS_IS_POSSIBLE: 'false',
+        DefaultJsonSchemaValidator: 'require("./validators/ajv.cjs").AjvJsonSchemaValidator',
+      }),
+  },
 ];
+
+/** A CommonJS module whose exports are getters: each expression runs when its export is first read. */
+function lazyExports(getters) {
+  return Object.entries(getters)
+    .map(
+      ([name, expression]) =>
+        `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => ${expression} });`,
+    )
+    .join('\n');
+}
+
+/** The names a CommonJS module exports (`exports.x =`, `Object.defineProperty(exports, "x", …)`). */
+function exportedNames(source) {
+  const names = [...source.matchAll(/\bexports\.(\w+)\s*=|Object\.defineProperty\(\s*exports\s*,\s*["'](\w+)["']/g)];
+  return [...new Set(names.map((m) => m[1] ?? m[2]).filter((name) => name !== '__esModule'))].sort();
+}
 
 /** The path of `path` inside its node_modules, or undefined. */
 const inNodeModules = (path) => /.*[/\\]node_modules[/\\](.*)$/.exec(path)?.[1]?.replaceAll('\\', '/');
 
-/** An esbuild plugin putting {@link LEFT_OUT}'s stubs in place of those modules; `matched` gathers the entries used. */
-function leaveOut(matched) {
+/** An esbuild plugin putting {@link STUBBED}'s stubs in place of those modules; `matched` gathers the entries used. */
+function stubOut(matched) {
   return {
-    name: 'only1mcp-leave-out',
+    name: 'only1mcp-stub-out',
     setup(build) {
       build.onLoad({ filter: /[/\\]node_modules[/\\]/ }, (args) => {
         const path = inNodeModules(args.path);
-        const entry = path && LEFT_OUT.find(({ file }) => file.test(path));
+        const entry = path && STUBBED.find(({ file }) => file.test(path));
         if (!entry) return undefined;
         matched.add(entry);
+        if (entry.exports) {
+          const own = exportedNames(readFileSync(args.path, 'utf8'));
+          if (own.join() !== [...entry.exports].sort().join())
+            fail(
+              `${path} exports ${own.join(', ')}, its stub in STUBBED ${entry.exports.join(', ')}: write the stub again`,
+            );
+        }
         return { contents: entry.stub(path), loader: 'js' };
       });
     },
@@ -147,7 +201,7 @@ const dir = process.cwd();
 const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const outfile = binFile(dir, manifest);
 
-const leftOut = new Set();
+const stubbed = new Set();
 const result = await build({
   entryPoints: [join(dir, entry)],
   outfile,
@@ -164,16 +218,16 @@ const result = await build({
   sourcesContent: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [leaveOut(leftOut)],
+  plugins: [stubOut(stubbed)],
 }).catch((err) => fail(err instanceof Error ? err.message : String(err)));
 if (result.errors.length > 0) process.exit(1);
 
 const bundledPackages = new Set(Object.keys(result.metafile.inputs).map(inNodeModules).filter(Boolean).map(packageOf));
-const stale = LEFT_OUT.filter((entry) => bundledPackages.has(entry.pkg) && !leftOut.has(entry)).map(
+const stale = STUBBED.filter((entry) => bundledPackages.has(entry.pkg) && !stubbed.has(entry)).map(
   ({ file }) => file.source,
 );
 if (stale.length > 0)
-  fail(`LEFT_OUT in ${fileURLToPath(import.meta.url)} names modules the bundle no longer loads: ${stale.join(', ')}`);
+  fail(`STUBBED in ${fileURLToPath(import.meta.url)} names modules the bundle no longer loads: ${stale.join(', ')}`);
 
 const text = readFileSync(outfile, 'latin1');
 const wide = /[^\x00-\x7f]/.exec(text);

@@ -272,7 +272,7 @@ describe('only1mcp CLI', () => {
         expect(JSON.stringify(result.content)).toContain('bundled');
         await client.close();
       }
-      // The bundle leaves iconv-lite's other charsets out (tooling/bundle/bundle.mjs, LEFT_OUT): a
+      // The bundle leaves iconv-lite's other charsets out (tooling/bundle/bundle.mjs, STUBBED): a
       // JSON body in any but UTF-* is refused before it is decoded, and UTF-16 is still read.
       const call = JSON.stringify({
         jsonrpc: '2.0',

@@ -36,6 +36,7 @@ export type { Candidate, LoadBalancer } from './loadBalancer';
 export { buildCatalog, publicName, templatePattern } from './catalog';
 export type { BackendLists, Catalog, CatalogSource, Owner } from './catalog';
 export { GATEWAY_IMPLEMENTATION } from './implementation';
+export { LateAjvValidator } from './lateAjvValidator';
 export { pruneAbortSignalAny } from './abortSignalAny';
 export { StartGate } from './startGate';
 export type { SpareCpuSampler, StartGateOptions } from './startGate';

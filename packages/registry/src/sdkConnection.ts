@@ -25,6 +25,7 @@ import type { StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { BackendConnection, BackendConnectionEvents, BackendRequestOptions } from './backendConnection';
 import { errorMessage, type Logger } from '@only1mcp/logger';
 import { GATEWAY_IMPLEMENTATION } from './implementation';
+import { LateAjvValidator } from './lateAjvValidator';
 import { keepResponsesBehindNotifications } from './notificationOrder';
 
 /**
@@ -259,6 +260,7 @@ export class SdkConnection implements BackendConnection {
       // A 2026-07-28 backend's input_required goes back to the gateway's client, never answered here.
       inputRequired: { autoFulfill: false },
       listChanged: { tools: changed('tools'), prompts: changed('prompts'), resources: changed('resources') },
+      jsonSchemaValidator: new LateAjvValidator(),
     });
     client.setNotificationHandler('notifications/resources/updated', (notification) =>
       this.events.onResourceUpdated?.(notification.params.uri),

@@ -23,6 +23,7 @@ import type { GatewayMetrics } from '@only1mcp/metrics';
 import type { Drain } from '../drain';
 import {
   GATEWAY_IMPLEMENTATION,
+  LateAjvValidator,
   type CallingSession,
   type Logger,
   type Progress,
@@ -347,6 +348,7 @@ export function createMcpServer(deps: McpServerDeps, sessionKey?: string, option
   const codec = deps.stateCodec;
   const server = new GatewayServer(GATEWAY_IMPLEMENTATION, {
     capabilities: deps.registry.capabilities(),
+    jsonSchemaValidator: new LateAjvValidator(),
     ...(codec ? { requestState: { verify: codec.verify } } : {}),
     instructions:
       'Only1MCP aggregates several MCP servers; tool and prompt names are prefixed with their server id.' +
