@@ -205,6 +205,7 @@ export class Backend {
 
   private createBreaker(replica: Replica): Replica['breaker'] {
     const cb = this.config.circuit_breaker;
+    const clock = this.options.bucketRotation?.controller(Math.floor(cb.rolling_window / BREAKER_BUCKETS));
     const breaker = new CircuitBreaker<Parameters<Call>, Record<string, unknown>>(
       (method, params, options) =>
         replica.connection.request(method, params, {
@@ -227,11 +228,10 @@ export class Backend {
         // no snapshot timer, and no sorting of the window's latencies whenever a call fails.
         enableSnapshots: false,
         rollingPercentilesEnabled: false,
-        rotateBucketController: this.options.bucketRotation?.controller(
-          Math.floor(cb.rolling_window / BREAKER_BUCKETS),
-        ),
+        rotateBucketController: clock,
       },
     );
+    clock?.follow(breaker.status);
     breaker.on('open', () => this.options.logger.warn('circuit breaker opened', { replica: replica.id }));
     breaker.on('close', () => this.options.logger.info('circuit breaker closed', { replica: replica.id }));
     return breaker;
