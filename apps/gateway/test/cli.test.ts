@@ -257,20 +257,22 @@ describe('only1mcp CLI', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // Closed however the test ends: a legacy SSE client left open reconnects for ever, and jest never exits.
+    const clients: { close(): Promise<void> }[] = [];
     try {
       await waitFor('the gateway to listen', () => stderr.includes('serving MCP on'), 20_000);
       const base = `http://127.0.0.1:${port}`;
       const current = new ClientV2({ name: 'bundle-current', version: '1.0.0' });
-      await current.connect(new TransportV2(new URL(`${base}/mcp`)));
       const older = new ClientV1({ name: 'bundle-2025', version: '1.0.0' });
-      await older.connect(new TransportV1(new URL(`${base}/mcp`)));
       const legacy = new ClientV1({ name: 'bundle-sse', version: '1.0.0' });
+      clients.push(current, older, legacy);
+      await current.connect(new TransportV2(new URL(`${base}/mcp`)));
+      await older.connect(new TransportV1(new URL(`${base}/mcp`)));
       await legacy.connect(new SseTransportV1(new URL(`${base}/sse`)));
       for (const client of [current, older, legacy]) {
         expect((await client.listTools()).tools.map((t) => t.name)).toContain('fx__echo');
         const result = await client.callTool({ name: 'fx__echo', arguments: { message: 'bundled' } });
         expect(JSON.stringify(result.content)).toContain('bundled');
-        await client.close();
       }
       // The bundle leaves iconv-lite's other charsets out (tooling/bundle/bundle.mjs, STUBBED): a
       // JSON body in any but UTF-* is refused before it is decoded, and UTF-16 is still read.
@@ -299,6 +301,7 @@ describe('only1mcp CLI', () => {
       expect(utf16.status).toBe(200);
       expect(await utf16.text()).toContain('charset');
     } finally {
+      await Promise.allSettled(clients.map((client) => client.close()));
       child.kill('SIGTERM');
       await redis.stop();
     }

@@ -90,17 +90,24 @@ describe('legacy HTTP+SSE front (2024-11-05)', () => {
   it('serves the SDK v1 client: tools, resources, prompts', async () => {
     const client = new ClientV1({ name: 'test-v1-sse', version: '1.0.0' });
     await client.connect(new SseTransportV1(new URL(`${gateway.url}/sse`)));
-    expect(client.getServerVersion()?.name).toBe('only1mcp');
-    await exercise(client);
-    await client.close();
+    try {
+      expect(client.getServerVersion()?.name).toBe('only1mcp');
+      await exercise(client);
+    } finally {
+      // Left open, an SSE client reconnects for ever once the gateway stops, and jest never exits.
+      await client.close();
+    }
   });
 
   it('serves the SDK v2 client, which falls back to initialize (SSE is a 2025-era transport)', async () => {
     const client = new ClientV2({ name: 'test-v2-sse', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(new SseTransportV2(new URL(`${gateway.url}/sse`)));
-    expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
-    await exercise(client);
-    await client.close();
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toMatch(/^2025-/);
+      await exercise(client);
+    } finally {
+      await client.close();
+    }
   });
 
   it('answers a call posted with any Content-Type on the stream, and one for another stream with 404', async () => {
@@ -224,11 +231,15 @@ describe('stdio front (only1mcp stdio)', () => {
     const client = new ClientV1({ name: 'test-v1-stdio', version: '1.0.0' });
     // The client rejects any line on stdout that is not JSON-RPC, so getting this far means stdout carried protocol only.
     await client.connect(transport);
-    expect(client.getServerVersion()?.name).toBe('only1mcp');
-    await exercise(client);
-    if (procfs) expect(markedProcesses(marker).length).toBeGreaterThanOrEqual(2);
     const gatewayPid = transport.pid!;
-    await client.close();
+    try {
+      expect(client.getServerVersion()?.name).toBe('only1mcp');
+      await exercise(client);
+      if (procfs) expect(markedProcesses(marker).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      // Ends the gateway's process, whether the test passed or not.
+      await client.close();
+    }
     if (procfs) await allGone(marker);
     expect(() => process.kill(gatewayPid, 0)).toThrow();
     // Logs (debug level here) went to stderr, including the warning about the ignored section.
@@ -239,9 +250,12 @@ describe('stdio front (only1mcp stdio)', () => {
     const transport = new StdioTransportV2(params());
     const client = new ClientV2({ name: 'test-v2-stdio', version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(transport);
-    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-    await exercise(client);
-    await client.close();
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      await exercise(client);
+    } finally {
+      await client.close();
+    }
     if (procfs) await allGone(marker);
   }, 30_000);
 });
