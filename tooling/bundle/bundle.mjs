@@ -52,11 +52,11 @@ const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
  *   so those stubs throw.
  * - zod's locales but English (~360 KiB, every one run at load): zod sets English itself, and no
  *   code here or in the libraries bundled asks for another (`z.locales.xx`).
- * - Loaded late: the MCP SDK's Node shims load ajv, which each SDK package bundles
- *   a copy of, at load (~0.9 MiB of heap for the two), as the default JSON Schema validator of
- *   every `Client` and `Server`. The gateway gives its clients and servers a validator that loads
- *   ajv when a schema is first checked (LateAjvValidator in @only1mcp/registry); these stubs load a
- *   shim's ajv when its default validator is first asked for, which then never happens.
+ * - Loaded late: the MCP SDK's Node shims, which load ajv at load (each SDK package bundles a copy
+ *   of it; ~0.9 MiB of heap for the two) as the default JSON Schema validator of every `Client` and
+ *   `Server`. The gateway gives its clients and servers a validator that loads ajv when a schema is
+ *   first checked (LateAjvValidator in @only1mcp/registry); these stubs load a shim's ajv when its
+ *   default validator is first asked for, which then never happens.
  */
 const STUBBED = [
   {
