@@ -58,6 +58,9 @@ const LOADED_ON_DEMAND = ['ioredis', 'jose', 'gpt-tokenizer'];
  *   first checked (LateAjvValidator in @only1mcp/registry); these stubs load a shim's ajv when its
  *   default validator is first asked for, which then never happens.
  */
+/** An MCP SDK package's own ajv validator, as its Node shim exports it, loaded when first read. */
+const SDK_SHIM_AJV = 'require("./validators/ajv.cjs").AjvJsonSchemaValidator';
+
 const STUBBED = [
   {
     pkg: 'iconv-lite',
@@ -78,7 +81,7 @@ const STUBBED = [
     exports: ['DefaultJsonSchemaValidator', 'process'],
     stub: () =>
       lazyExports({
-        DefaultJsonSchemaValidator: 'require("./validators/ajv.cjs").AjvJsonSchemaValidator',
+        DefaultJsonSchemaValidator: SDK_SHIM_AJV,
         process: 'require("node:process")',
       }),
   },
@@ -89,7 +92,7 @@ const STUBBED = [
     stub: () =>
       lazyExports({
         CORS_IS_POSSIBLE: 'false',
-        DefaultJsonSchemaValidator: 'require("./validators/ajv.cjs").AjvJsonSchemaValidator',
+        DefaultJsonSchemaValidator: SDK_SHIM_AJV,
       }),
   },
 ];
