@@ -231,6 +231,28 @@ export interface SoakReport {
   socketsAfter: number;
 }
 
+/**
+ * Starts the gateway on a port found free. The configuration file names the port (reloads read it
+ * again), so it is picked before the gateway binds it, and a parallel test may take it in between:
+ * then another is picked (at most three tries).
+ */
+async function startOnFreePort(file: string, withExtra: boolean) {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    writeConfig(file, port, withExtra);
+    try {
+      const gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
+        configFile: file,
+        watchConfig: false,
+      });
+      return { port, gateway };
+    } catch (err) {
+      const taken = (err as { cause?: { code?: string } }).cause?.code === 'EADDRINUSE';
+      if (!taken || attempt === 3) throw err;
+    }
+  }
+}
+
 /** Runs one soak: a gateway, mixed traffic, replica kills and reloads on schedule; then checks what is left. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // The SDK v2 clients share this process: without it, Node 20's AbortSignal.any keeps ~60 bytes
@@ -239,13 +261,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const { durationMs, killEveryMs, reloadEveryMs, sampleEveryMs, warmUpMs } = options;
   const dir = mkdtempSync(join(tmpdir(), 'only1mcp-soak-'));
   const file = join(dir, 'only1mcp.yaml');
-  const port = await freePort();
   let withExtra = false;
-  writeConfig(file, port, withExtra);
-  const gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
-    configFile: file,
-    watchConfig: false,
-  });
+  const { port, gateway } = await startOnFreePort(file, withExtra);
   const url = `${gateway.url}/mcp`;
   const tally = new Tally();
   let id = 1;
