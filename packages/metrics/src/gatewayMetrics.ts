@@ -6,6 +6,7 @@
  * from a bounded set: method names, error-code names, configured server and client ids.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { prometheusText } from './exposition';
 import { BREAKER_STATE_VALUE, METRIC, REQUEST_DURATION_BUCKETS } from './metricNames';
 import {
   HealthCheckCounter,
@@ -179,7 +180,7 @@ export class GatewayMetrics {
     if (redisConnected) registerRedisGauge(registry, () => redisConnected());
     new StateGauge({
       name: METRIC.circuitBreakerState,
-      help: 'Worst circuit-breaker state among a server’s replicas: 0 closed, 1 open, 2 half-open.',
+      help: "Worst circuit-breaker state among a server's replicas: 0 closed, 1 open, 2 half-open.",
       labelNames: ['server_id'],
       registers,
       read: () => servers().map((s) => ({ labels: { server_id: s.id }, value: BREAKER_STATE_VALUE[s.breaker] })),
@@ -233,6 +234,6 @@ export class GatewayMetrics {
 
   /** The Prometheus text exposition of every metric. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return { contentType: this.registry.contentType, body: await prometheusText(this.registry) };
   }
 }

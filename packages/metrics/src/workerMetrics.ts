@@ -3,6 +3,7 @@
  * whether Redis answers; plus Node.js process metrics. Served on the worker's own `GET /metrics`.
  */
 import { Gauge, type Registry } from 'prom-client';
+import { prometheusText } from './exposition';
 import { METRIC } from './metricNames';
 import {
   HealthCheckCounter,
@@ -46,6 +47,6 @@ export class WorkerMetrics {
 
   /** The Prometheus text exposition of every metric. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return { contentType: this.registry.contentType, body: await prometheusText(this.registry) };
   }
 }
