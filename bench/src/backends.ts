@@ -41,7 +41,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import {
   childPids,
-  freePort,
   afterGc,
   handle,
   gatewayMetrics,
@@ -55,6 +54,7 @@ import {
   gatewayNodeArgs,
   type ChildHandle,
 } from './sessions';
+import { freePort } from '@only1mcp/test-utils';
 import { machineBusyUs, processCpuUs } from './processCpu';
 
 const GENERATED = join(__dirname, 'generatedServer.js');

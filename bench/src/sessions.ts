@@ -19,12 +19,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@only1mcp/config';
-import { appBin } from '@only1mcp/test-utils';
+import { appBin, freePort } from '@only1mcp/test-utils';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
 
 /** The headers every 2025-11-25 Streamable HTTP POST carries. */
@@ -46,18 +45,6 @@ export interface GatewayProcess extends ChildHandle {
   listeningMs: number;
   /** Its working directory (temporary, removed by `stop`): where heap snapshots land. */
   dir: string;
-}
-
-/** A free loopback TCP port (closed again before it is returned). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Wraps a child so that stopping it waits for its exit. */

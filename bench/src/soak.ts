@@ -27,7 +27,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadConfig } from '@only1mcp/config';
 import { startGateway } from '@only1mcp/gateway';
 import { IDEMPOTENT_METHODS, pruneAbortSignalAny, silentLogger } from '@only1mcp/registry';
-import { FIXTURE_RESOURCE_URI, PROCFS, fixtureServerCommand, freePort, markedProcesses } from '@only1mcp/test-utils';
+import { FIXTURE_RESOURCE_URI, PROCFS, fixtureServerCommand, markedProcesses, onFreePort } from '@only1mcp/test-utils';
 
 /** `tools/call` errors that only say the replica went away mid-call (documented in errorCodes.ts). */
 const BACKEND_GONE = new Set([-32010, -32013]);
@@ -234,23 +234,17 @@ export interface SoakReport {
 /**
  * Starts the gateway on a port found free. The configuration file names the port (reloads read it
  * again), so it is picked before the gateway binds it, and a parallel test may take it in between:
- * then another is picked (at most three tries).
+ * then another is picked (`onFreePort`).
  */
-async function startOnFreePort(file: string, withExtra: boolean) {
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
+function startOnFreePort(file: string, withExtra: boolean) {
+  return onFreePort(async (port) => {
     writeConfig(file, port, withExtra);
-    try {
-      const gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
-        configFile: file,
-        watchConfig: false,
-      });
-      return { port, gateway };
-    } catch (err) {
-      const taken = (err as { cause?: { code?: string } }).cause?.code === 'EADDRINUSE';
-      if (!taken || attempt === 3) throw err;
-    }
-  }
+    const gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
+      configFile: file,
+      watchConfig: false,
+    });
+    return { port, gateway };
+  });
 }
 
 /** Runs one soak: a gateway, mixed traffic, replica kills and reloads on schedule; then checks what is left. */

@@ -14,7 +14,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { hashApiKey } from '@only1mcp/auth';
 import { ConfigSchema, loadConfig } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { fixtureServerCommand, freePort, onFreePort, waitFor } from '@only1mcp/test-utils';
 import { SignJWT, generateKeyPair } from 'jose';
 import { startGateway, type RunningGateway } from '../src';
 
@@ -95,11 +95,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'only1mcp-auth-'));
   file = join(dir, 'only1mcp.json');
   auditFile = join(dir, 'audit', 'audit.jsonl');
-  port = await freePort();
-  writeConfig(KEYS);
-  gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
-    configFile: file,
-    watchConfig: false,
+  gateway = await onFreePort((free) => {
+    port = free;
+    writeConfig(KEYS);
+    return startGateway(loadConfig({ path: file }).config, silentLogger, { configFile: file, watchConfig: false });
   });
 }, 30_000);
 

@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextproto
 import { parse as parseYaml } from 'yaml';
 import { appBin, fixtureServerCommand, freePort, startRedis, waitFor } from '@only1mcp/test-utils';
 import { stringify as toYaml } from 'yaml';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { VERSION } from '../src/version';
 
 const BIN = appBin('@only1mcp/gateway');
@@ -333,9 +333,10 @@ describe('only1mcp CLI', () => {
   });
 
   it('start says plainly when its port is taken, stops its backends and exits 1', async () => {
-    const port = await freePort();
+    // The port is the blocker's own: picked by the system as it binds, nobody can take it first.
     const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
     try {
       const config = tempFile(
         'c.yaml',

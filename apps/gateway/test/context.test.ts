@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { hashApiKey } from '@only1mcp/auth';
 import { loadConfig } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { FIXTURE_RESOURCE_URI, fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { FIXTURE_RESOURCE_URI, fixtureServerCommand, onFreePort, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 
 const ALICE = 'o1m_alice-0123456789';
@@ -28,39 +28,41 @@ const clients: Client[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'only1mcp-context-'));
   file = join(dir, 'only1mcp.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      server: { port: await freePort() },
-      health: { enabled: false },
-      servers: [
-        { id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) },
-        { id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'] },
-      ],
-      auth: {
-        api_keys: [
-          { client_id: 'alice', key_hash: hashApiKey(ALICE), roles: ['user'] },
-          { client_id: 'bob', key_hash: hashApiKey(BOB), roles: ['user'] },
-          { client_id: 'lazy', key_hash: hashApiKey(LAZY), roles: ['user', 'explorer'] },
+  gateway = await onFreePort((port) => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        server: { port },
+        health: { enabled: false },
+        servers: [
+          { id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) },
+          { id: 'everything', transport: 'stdio', command: process.execPath, args: [everything, 'stdio'] },
         ],
-        roles: { user: { allow: ['*'] }, explorer: { allow: ['*'] } },
-      },
-      cache: {
-        tools: [{ name: 'fx__whoami', ttl: '2s' }],
-        resources: [{ uri: 'fixture://*', ttl: '10s' }],
-      },
-      context: {
-        profiles: {
-          echo: { allow: ['*echo*'] },
-          compact: { compact_schemas: true, max_description_length: 40 },
-          lazy: { lazy_tools: true, roles: ['explorer'] },
+        auth: {
+          api_keys: [
+            { client_id: 'alice', key_hash: hashApiKey(ALICE), roles: ['user'] },
+            { client_id: 'bob', key_hash: hashApiKey(BOB), roles: ['user'] },
+            { client_id: 'lazy', key_hash: hashApiKey(LAZY), roles: ['user', 'explorer'] },
+          ],
+          roles: { user: { allow: ['*'] }, explorer: { allow: ['*'] } },
         },
-      },
-    }),
-  );
-  gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, {
-    configFile: file,
-    watchConfig: false,
+        cache: {
+          tools: [{ name: 'fx__whoami', ttl: '2s' }],
+          resources: [{ uri: 'fixture://*', ttl: '10s' }],
+        },
+        context: {
+          profiles: {
+            echo: { allow: ['*echo*'] },
+            compact: { compact_schemas: true, max_description_length: 40 },
+            lazy: { lazy_tools: true, roles: ['explorer'] },
+          },
+        },
+      }),
+    );
+    return startGateway(loadConfig({ path: file }).config, silentLogger, {
+      configFile: file,
+      watchConfig: false,
+    });
   });
 }, 30_000);
 

@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadConfig } from '@only1mcp/config';
 import { METRIC } from '@only1mcp/metrics';
 import { silentLogger } from '@only1mcp/registry';
-import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { fixtureServerCommand, onFreePort, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 import { sampleValue, scrape as scrapeMetrics } from './support/metrics';
 
@@ -24,25 +24,27 @@ let client: Client;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'only1mcp-metrics-'));
   const file = join(dir, 'only1mcp.yaml');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      server: { port: await freePort() },
-      health: { interval: '200ms', timeout: '500ms' },
-      servers: [
-        { id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) },
-        {
-          id: 'stuck',
-          transport: 'stdio',
-          ...fixtureServerCommand({ label: 'stuck' }),
-          request_timeout: '150ms',
-          health: { enabled: false },
-          circuit_breaker: { volume_threshold: 2, error_threshold_percentage: 50, reset_timeout: '60s' },
-        },
-      ],
-    }),
-  );
-  gateway = await startGateway(loadConfig({ path: file }).config, silentLogger, { configFile: file });
+  gateway = await onFreePort((port) => {
+    writeFileSync(
+      file,
+      JSON.stringify({
+        server: { port },
+        health: { interval: '200ms', timeout: '500ms' },
+        servers: [
+          { id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'fx' }) },
+          {
+            id: 'stuck',
+            transport: 'stdio',
+            ...fixtureServerCommand({ label: 'stuck' }),
+            request_timeout: '150ms',
+            health: { enabled: false },
+            circuit_breaker: { volume_threshold: 2, error_threshold_percentage: 50, reset_timeout: '60s' },
+          },
+        ],
+      }),
+    );
+    return startGateway(loadConfig({ path: file }).config, silentLogger, { configFile: file });
+  });
   // `stuck`'s lists are read under its 150 ms request_timeout, which a fixture still starting on a
   // loaded machine may miss once (they are read again then).
   await waitFor('stuck listed', () => gateway.registry.catalog.tools.some((t) => t.name === 'stuck__hang'), 10_000);

@@ -12,7 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig } from '@only1mcp/config';
 import { silentLogger } from '@only1mcp/registry';
-import { fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import { fixtureServerCommand, onFreePort, waitFor } from '@only1mcp/test-utils';
 import { startGateway, type RunningGateway } from '../src';
 import { untilInFlight } from './support/inFlight';
 
@@ -52,12 +52,13 @@ const admin = async (path: string, method = 'GET') => {
 const metrics = async () => (await fetch(`${gateway.url}/metrics`)).text();
 
 beforeAll(async () => {
-  port = await freePort();
   dir = mkdtempSync(join(tmpdir(), 'only1mcp-reload-'));
   file = join(dir, 'only1mcp.yaml');
-  writeConfig([{ id: 'keep' }, { id: 'gone' }, { id: 'tuned', env: { API_TOKEN: 'secret-1' } }]);
-  const { config } = loadConfig({ path: file });
-  gateway = await startGateway(config, silentLogger, { configFile: file });
+  gateway = await onFreePort((free) => {
+    port = free;
+    writeConfig([{ id: 'keep' }, { id: 'gone' }, { id: 'tuned', env: { API_TOKEN: 'secret-1' } }]);
+    return startGateway(loadConfig({ path: file }).config, silentLogger, { configFile: file });
+  });
   client = new Client({ name: 'reload-watcher', version: '1.0.0' });
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => void (listChanged += 1));
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`)));

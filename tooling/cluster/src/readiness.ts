@@ -1,5 +1,5 @@
 /** Waiting for a started process to serve, failing at once (with its log) when it exits instead. */
-import { freePort } from '@only1mcp/test-utils';
+import { PORT_TAKEN, freePort } from '@only1mcp/test-utils';
 import { describeExit, type ManagedProcess } from './managedProcess';
 
 /** How long a process may take to become ready: generous, a gateway starts its backends first. */
@@ -38,8 +38,6 @@ export async function waitUntilReady(
   }
 }
 
-/** How the programs a cluster runs say their port was taken (Node, HAProxy, Redis, Prometheus, the worker). */
-const PORT_TAKEN = /EADDRINUSE|address already in use|port is in use/i;
 const PORT_ATTEMPTS = 3;
 
 /** A process started on a port and how to tell it is ready. */
@@ -68,6 +66,7 @@ export async function startOnFreePort(
       await waitUntilReady(proc, what, check);
       return { proc, port };
     } catch (err) {
+      // How the programs a cluster runs say it: Node, HAProxy, Redis, Prometheus, the worker.
       if (attempt >= PORT_ATTEMPTS || proc.running() || !PORT_TAKEN.test(proc.logTail())) throw err;
       await proc.stop();
     }

@@ -13,7 +13,7 @@ export { startHttpFixture } from './httpFixture';
 export type { HttpFixture, HttpFixtureOptions } from './httpFixture';
 export { appBin } from './appBin';
 export type { AppPackage } from './appBin';
-export { freePort } from './freePort';
+export { PORT_TAKEN, freePort, onFreePort, portTaken } from './freePort';
 export { REDIS_NOT_ASKED_BOUND_MS, REDIS_OUTAGE_BOUND_MS, redisAnswersPing, startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
 export { endProcess, isRunning, processAlive } from './childProcesses';
