@@ -78,7 +78,12 @@ describe('rate limiting when Redis fails', () => {
     servers.push(second);
     await waitFor('client to reconnect', () => client.isConnected(), 10_000);
     await waitFor('decisions from Redis again', async () => (await limiter.consume(key)).source === 'redis', 5_000);
-    expect(loudLines(logger)).toHaveLength(1);
+    // The outage is reported once. The new server's first decision loads the script and may, on two
+    // cores busy with other suites, outlast the 50 ms timeout: that is a late decision, warned as
+    // such (it failed a CI run once), not a second outage.
+    const [outage, ...rest] = loudLines(logger);
+    expect(outage).toEqual({ level: 'error', message: expect.stringMatching(/^Redis unavailable/) });
+    expect(rest.filter((line) => line.level !== 'warn' || !/gave no decision/.test(line.message))).toEqual([]);
   });
 
   it('stops waiting for a frozen Redis after 50 ms, skips it for a while, and warns once it fails again', async () => {
