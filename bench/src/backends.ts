@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@only1mcp/config';
+import { freePort } from '@only1mcp/test-utils';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -54,7 +55,6 @@ import {
   gatewayNodeArgs,
   type ChildHandle,
 } from './sessions';
-import { freePort } from '@only1mcp/test-utils';
 import { machineBusyUs, processCpuUs } from './processCpu';
 
 const GENERATED = join(__dirname, 'generatedServer.js');
