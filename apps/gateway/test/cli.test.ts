@@ -1,7 +1,7 @@
 /**
  * Runs the real `only1mcp` bin (the bundle package.json's `bin` names) as a user would.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,15 @@ import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport as SseTransportV1 } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport as TransportV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { parse as parseYaml } from 'yaml';
-import { appBin, fixtureServerCommand, freePort, startRedis, waitFor } from '@only1mcp/test-utils';
+import {
+  appBin,
+  endProcess,
+  fixtureServerCommand,
+  isRunning,
+  onFreePort,
+  startRedis,
+  untilWritten,
+} from '@only1mcp/test-utils';
 import { stringify as toYaml } from 'yaml';
 import { createServer, type AddressInfo } from 'node:net';
 import { VERSION } from '../src/version';
@@ -193,39 +201,39 @@ describe('only1mcp CLI', () => {
   });
 
   it('start hands back start-up memory once it serves, and says so at debug level', async () => {
-    const port = await freePort();
-    const config = tempFile(
-      'debug.yaml',
-      toYaml({
-        server: { port },
-        logging: { level: 'debug' },
-        servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-compact' }) }],
-      }),
-    );
-    const child = spawn(process.execPath, [BIN, 'start', '--config', config], {
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
-      cwd: tmpdir(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    let child: ChildProcess | undefined;
     try {
-      const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        let text = '';
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-          text += chunk;
-          const found = text.split('\n').find((l) => l.includes('start-up memory handed back'));
-          if (found) resolve(JSON.parse(found) as Record<string, unknown>);
+      // Another port when a parallel test took the one chosen before the gateway bound it.
+      const line = await onFreePort((port) => {
+        const config = tempFile(
+          'debug.yaml',
+          toYaml({
+            server: { port },
+            logging: { level: 'debug' },
+            servers: [{ id: 'fixture', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-compact' }) }],
+          }),
+        );
+        const started = spawn(process.execPath, [BIN, 'start', '--config', config], {
+          env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+          cwd: tmpdir(),
+          stdio: ['ignore', 'ignore', 'pipe'],
         });
-        child.once('exit', (code) => reject(new Error(`exited ${code} before the line: ${text}`)));
+        child = started;
+        return new Promise<Record<string, unknown>>((resolve, reject) => {
+          let text = '';
+          started.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+            text += chunk;
+            const found = text.split('\n').find((l) => l.includes('start-up memory handed back'));
+            if (found) resolve(JSON.parse(found) as Record<string, unknown>);
+          });
+          started.once('exit', (code) => reject(new Error(`exited ${code} before the line: ${text}`)));
+        });
       });
       expect(line).toMatchObject({ level: 'debug', pauseMs: expect.any(Number) });
       // Its young generation alone is 32 MiB when start-up ends, nearly all of it empty.
       expect(line.rssAfterMiB as number).toBeLessThan(line.rssBeforeMiB as number);
     } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (child && isRunning(child)) await endProcess(child);
     }
   }, 30_000);
 
@@ -238,29 +246,35 @@ describe('only1mcp CLI', () => {
       preload,
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(modulesFile)}, JSON.stringify(Object.keys(require.cache))));`,
     );
-    const port = await freePort();
     const redis = await startRedis();
-    const config = tempFile(
-      'bundle.yaml',
-      toYaml({
-        server: { port },
-        redis: { url: redis.url },
-        servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-bundle' }) }],
-      }),
-    );
-    // No NODE_PATH (pnpm's scripts set one): the on-demand libraries must be the app's own dependencies.
-    const child = spawn(process.execPath, ['--require', preload, BIN, 'start', '--config', config], {
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
-      cwd: tmpdir(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    let child: ChildProcess | undefined;
+    let exited: Promise<number | null> | undefined;
     // Closed however the test ends: a legacy SSE client left open reconnects for ever, and jest never exits.
     const clients: { close(): Promise<void> }[] = [];
     try {
-      await waitFor('the gateway to listen', () => stderr.includes('serving MCP on'), 20_000);
+      // Another port when a parallel test took the one chosen before the gateway bound it.
+      const port = await onFreePort(async (port) => {
+        const config = tempFile(
+          'bundle.yaml',
+          toYaml({
+            server: { port },
+            redis: { url: redis.url },
+            servers: [{ id: 'fx', transport: 'stdio', ...fixtureServerCommand({ label: 'cli-bundle' }) }],
+          }),
+        );
+        // No NODE_PATH (pnpm's scripts set one): the on-demand libraries must be the app's own dependencies.
+        const started = spawn(process.execPath, ['--require', preload, BIN, 'start', '--config', config], {
+          env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+          cwd: tmpdir(),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        child = started;
+        let stderr = '';
+        started.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        exited = new Promise<number | null>((resolve) => started.once('exit', resolve));
+        await untilWritten(started, () => stderr, 'serving MCP on');
+        return port;
+      });
       const base = `http://127.0.0.1:${port}`;
       const current = new ClientV2({ name: 'bundle-current', version: '1.0.0' });
       const older = new ClientV1({ name: 'bundle-2025', version: '1.0.0' });
@@ -302,7 +316,7 @@ describe('only1mcp CLI', () => {
       expect(await utf16.text()).toContain('charset');
     } finally {
       await Promise.allSettled(clients.map((client) => client.close()));
-      child.kill('SIGTERM');
+      child?.kill('SIGTERM');
       await redis.stop();
     }
     expect(await exited).toBe(0);

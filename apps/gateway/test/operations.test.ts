@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { appBin, fixtureServerCommand, freePort, waitFor } from '@only1mcp/test-utils';
+import {
+  appBin,
+  endProcess,
+  fixtureServerCommand,
+  freePort,
+  onFreePort,
+  untilWritten,
+  waitFor,
+} from '@only1mcp/test-utils';
 
 const BIN = appBin('@only1mcp/gateway');
 const SECRET = 'sk-live-0123456789abcdef';
@@ -52,13 +60,21 @@ const logLines = () =>
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'only1mcp-ops-'));
   file = join(dir, 'only1mcp.json');
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  writeConfig(port, false);
-  gateway = spawn(process.execPath, [BIN, 'start', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  gateway.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await waitFor('the gateway to listen', () => stderr.includes('serving MCP on'), 20_000);
-}, 30_000);
+  gateway = await onFreePort(async (port) => {
+    url = `http://127.0.0.1:${port}`;
+    writeConfig(port, false);
+    stderr = '';
+    const child = spawn(process.execPath, [BIN, 'start', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    try {
+      await untilWritten(child, () => stderr, 'serving MCP on');
+    } catch (err) {
+      await endProcess(child);
+      throw err;
+    }
+    return child;
+  });
+}, 45_000);
 
 afterAll(async () => {
   if (gateway && gateway.exitCode === null) {

@@ -3,6 +3,7 @@
  * last-resort kill when the test process exits, so a failed test never leaves a server behind.
  */
 import type { ChildProcess } from 'node:child_process';
+import { waitFor } from './waitFor';
 
 const living = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -58,4 +59,27 @@ export function processAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Waits until `output()` (what the test collects of the child's output) holds `text`; fails at once,
+ * quoting that output, when the child exits first, and after `timeoutMs` otherwise. A gateway whose
+ * port was taken says so and exits 1, so a start wrapped in `onFreePort` is tried again at once.
+ */
+export async function untilWritten(
+  child: ChildProcess,
+  output: () => string,
+  text: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await waitFor(
+    `"${text}" from the process`,
+    () => {
+      if (output().includes(text)) return true;
+      if (!isRunning(child))
+        throw new Error(`exited (${child.exitCode ?? child.signalCode}) before "${text}": ${output()}`);
+      return false;
+    },
+    timeoutMs,
+  );
 }

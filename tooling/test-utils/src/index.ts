@@ -16,7 +16,7 @@ export type { AppPackage } from './appBin';
 export { PORT_TAKEN, freePort, onFreePort, portTaken } from './freePort';
 export { REDIS_NOT_ASKED_BOUND_MS, REDIS_OUTAGE_BOUND_MS, redisAnswersPing, startRedis } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
-export { endProcess, isRunning, processAlive } from './childProcesses';
+export { endProcess, isRunning, processAlive, untilWritten } from './childProcesses';
 export { waitFor } from './waitFor';
 export { startModernFixture } from './modernFixture';
 export type { ModernFixture } from './modernFixture';
