@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@only1mcp/config';
-import { compactAfterStartUp, createLogger, reportError, secretsOf } from '@only1mcp/runtime';
+import { createLogger, reportError, secretsOf, tendOwnHeap } from '@only1mcp/runtime';
 import { startHealthWorker } from './healthWorker';
 
 /** The conventional port of a Prometheus exporter. */
@@ -37,8 +37,9 @@ const program = new Command('only1mcp-health-worker')
       process.stderr.write(
         `only1mcp-health-worker: running (config ${file}${worker.metricsUrl ? `, metrics ${worker.metricsUrl}` : ''})\n`,
       );
-      // This process is the worker's own: start-up's garbage goes once it is quiet (packages/runtime).
-      void compactAfterStartUp(logger);
+      // This process is the worker's own: start-up's garbage goes once it is quiet, and V8 favours
+      // memory while it stays quiet (packages/runtime).
+      tendOwnHeap(logger);
       const stop = () => void worker.stop().then(() => process.exit(0));
       process.on('SIGHUP', () => void worker.reload?.());
       process.once('SIGINT', stop);

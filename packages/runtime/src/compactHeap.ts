@@ -63,7 +63,7 @@ export interface StartUpCompactionOptions {
 }
 
 /** The share of a window the event loop may be busy in and still count as quiet. */
-const QUIET_UTILIZATION = 0.1;
+export const QUIET_UTILIZATION = 0.1;
 
 /**
  * Resolves true at the end of the first `quietMs` window in which the event loop was busy under a

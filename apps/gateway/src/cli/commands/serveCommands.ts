@@ -1,7 +1,7 @@
 /** `only1mcp start` (HTTP) and `only1mcp stdio` (one client on stdin/stdout). */
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type Config } from '@only1mcp/config';
-import { compactAfterStartUp, createLogger, reportError, secretsOf } from '@only1mcp/runtime';
+import { createLogger, reportError, secretsOf, tendOwnHeap } from '@only1mcp/runtime';
 import { startGateway, type RunningGateway } from '../../gateway';
 import { startStdioGateway } from '../../stdioGateway';
 
@@ -43,8 +43,9 @@ export function registerServeCommands(program: Command): void {
           configOverrides: overrides,
         }));
         process.stderr.write(`only1mcp: serving MCP on ${gateway.url}/mcp (config ${file})\n`);
-        // This process is the gateway's own: start-up's garbage goes once it is quiet (packages/runtime).
-        void compactAfterStartUp(logger);
+        // This process is the gateway's own: start-up's garbage goes once it is quiet, and V8 favours
+        // memory while it stays quiet (packages/runtime).
+        tendOwnHeap(logger);
         process.on('SIGHUP', () => void gateway.reload?.('signal'));
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
@@ -73,7 +74,7 @@ export function registerServeCommands(program: Command): void {
         if (ignored.length > 0)
           logger.warn(`${ignored.join(' and ')} configured but not applied by the stdio front`, { config: file });
         const gateway = await startStdioGateway(config, logger);
-        void compactAfterStartUp(logger);
+        tendOwnHeap(logger);
         const shutdown = (signal: string) => {
           logger.info('shutting down', { signal });
           void gateway.stop();
