@@ -66,6 +66,20 @@ export interface StartUpCompactionOptions {
 export const QUIET_UTILIZATION = 0.1;
 
 /**
+ * A reader of the event loop's busy share (`performance.eventLoopUtilization`): each call returns
+ * the share since the previous call, the first since the reader was made.
+ */
+export function loopUtilizationReader(): () => number {
+  let since = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, since);
+    since = now;
+    return utilization;
+  };
+}
+
+/**
  * Resolves true at the end of the first `quietMs` window in which the event loop was busy under a
  * tenth of the time (`performance.eventLoopUtilization`), false when none was by `maxWaitMs`. Its
  * timers never hold the process open.
@@ -73,12 +87,10 @@ export const QUIET_UTILIZATION = 0.1;
 export function untilQuiet(quietMs: number, maxWaitMs: number): Promise<boolean> {
   const started = performance.now();
   return new Promise((resolve) => {
-    let windowStart = performance.eventLoopUtilization();
+    const utilization = loopUtilizationReader();
     const check = () => {
-      const now = performance.eventLoopUtilization();
-      if (performance.eventLoopUtilization(now, windowStart).utilization < QUIET_UTILIZATION) return resolve(true);
+      if (utilization() < QUIET_UTILIZATION) return resolve(true);
       if (performance.now() - started >= maxWaitMs) return resolve(false);
-      windowStart = now;
       setTimeout(check, quietMs).unref();
     };
     setTimeout(check, quietMs).unref();

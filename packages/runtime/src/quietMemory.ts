@@ -4,8 +4,8 @@
  * the last one kept, unless it is told to favour memory (`--optimize-for-size`), when the step is
  * 2 MiB and the growing factor the conservative one. A gateway idle but for health checks keeps
  * that whole step filled with what each ping leaves behind: with 100 HTTP backends on Node 24 its
- * RSS climbed from 96 to 110 MiB and stayed there; favouring memory, 95–98 (docs/BENCHMARKS.md,
- * nineteenth pass). Under load the same flag costs dearly (2–3 times the gateway's CPU per
+ * RSS climbed from 96 to 110 MiB and stayed there; favouring memory, 95–99 over ten minutes
+ * (docs/BENCHMARKS.md, nineteenth pass). Under load the same flag costs dearly (2–3 times the gateway's CPU per
  * current-protocol call, from major collections every few megabytes), so it is never left on
  * while requests are served: it goes on after `quietForMs` of quiet and off at the first window
  * the event loop spent 10 % busy or more, at most `windowMs` late.
@@ -18,7 +18,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 import type { Logger } from '@only1mcp/registry';
-import { compactAfterStartUp, QUIET_UTILIZATION } from './compactHeap';
+import { compactAfterStartUp, loopUtilizationReader, QUIET_UTILIZATION } from './compactHeap';
 
 /** V8's flag for favouring memory over speed, and the flag turning it off. */
 export const FAVOUR_MEMORY = '--optimize-for-size';
@@ -53,7 +53,7 @@ export function favourMemoryWhenQuiet(
 ): QuietMemory {
   let favoured = false;
   let quietSince = performance.now();
-  let windowStart = performance.eventLoopUtilization();
+  const readUtilization = loopUtilizationReader();
   const favour = (memory: boolean, fields: Record<string, unknown>) => {
     favoured = memory;
     setFlags(memory ? FAVOUR_MEMORY : FAVOUR_SPEED);
@@ -63,9 +63,7 @@ export function favourMemoryWhenQuiet(
     );
   };
   const timer = setInterval(() => {
-    const now = performance.eventLoopUtilization();
-    const { utilization } = performance.eventLoopUtilization(now, windowStart);
-    windowStart = now;
+    const utilization = readUtilization();
     if (utilization >= QUIET_UTILIZATION) {
       quietSince = performance.now();
       if (favoured) favour(false, { utilization: Math.round(utilization * 100) / 100 });
