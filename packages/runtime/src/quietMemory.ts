@@ -5,10 +5,10 @@
  * 2 MiB and the growing factor the conservative one. A gateway idle but for health checks keeps
  * that whole step filled with what each ping leaves behind: with 100 HTTP backends on Node 24 its
  * RSS climbed from 96 to 110 MiB and stayed there; favouring memory, 95–99 over ten minutes
- * (docs/BENCHMARKS.md, nineteenth pass). Under load the same flag costs dearly (2–3 times the gateway's CPU per
- * current-protocol call, from major collections every few megabytes), so it is never left on
- * while requests are served: it goes on after `quietForMs` of quiet and off at the first window
- * the event loop spent 10 % busy or more, at most `windowMs` late.
+ * (docs/BENCHMARKS.md, nineteenth pass). Under load the same flag costs dearly (2–3 times the
+ * gateway's CPU per current-protocol call, from major collections every few megabytes), so it is
+ * never left on while requests are served: it goes on after `quietForMs` of quiet and off at the
+ * first window the event loop spent 10 % busy or more, at most `windowMs` late.
  *
  * The flag is the process's own, and V8 reads it whenever it sizes the heap, so it applies from
  * the next collection. Set only by the command lines, which own their process (like
