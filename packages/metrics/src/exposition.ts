@@ -109,3 +109,22 @@ export async function prometheusText(registry: Registry<RegistryContentType>): P
   );
   return `${blocks.join('\n\n')}\n`;
 }
+
+/** What a scrape answers: the registry's media type and its text. */
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
+/** Metrics on one injected registry (the gateway's, the health-worker's), and what a scrape of them answers. */
+export abstract class ExposedMetrics {
+  constructor(
+    /** The registry these metrics live in; `/metrics` serves it. */
+    readonly registry: Registry,
+  ) {}
+
+  /** The Prometheus text exposition of every metric. */
+  async exposition(): Promise<Exposition> {
+    return { contentType: this.registry.contentType, body: await prometheusText(this.registry) };
+  }
+}

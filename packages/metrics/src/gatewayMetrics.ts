@@ -6,7 +6,7 @@
  * from a bounded set: method names, error-code names, configured server and client ids.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { prometheusText } from './exposition';
+import { ExposedMetrics } from './exposition';
 import { BREAKER_STATE_VALUE, METRIC, REQUEST_DURATION_BUCKETS } from './metricNames';
 import {
   HealthCheckCounter,
@@ -58,9 +58,7 @@ export type RequestStatus = 'ok' | string;
 export type CacheLayer = 'memory' | 'redis';
 
 /** The gateway's metrics. */
-export class GatewayMetrics {
-  /** The registry these metrics live in. */
-  readonly registry: Registry;
+export class GatewayMetrics extends ExposedMetrics {
   /** Active health probes run by this gateway (its own checks). */
   readonly healthChecks: HealthCheckCounter;
   private readonly requests: Counter<'method' | 'status'>;
@@ -76,7 +74,8 @@ export class GatewayMetrics {
   private readonly cache = { hits: 0, lookups: 0 };
 
   constructor(options: GatewayMetricsOptions) {
-    const registry = (this.registry = options.registry);
+    super(options.registry);
+    const registry = options.registry;
     const registers = [registry];
     if (options.processMetrics ?? true) registerProcessMetrics(registry);
     this.requests = new Counter({
@@ -230,10 +229,5 @@ export class GatewayMetrics {
   observeReload(ok: boolean): void {
     this.reloads.inc({ outcome: ok ? 'success' : 'failure' });
     this.lastReload.set(ok ? 1 : 0);
-  }
-
-  /** The Prometheus text exposition of every metric. */
-  async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await prometheusText(this.registry) };
   }
 }

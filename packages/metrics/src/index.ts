@@ -4,6 +4,7 @@
  */
 export { BREAKER_STATE_VALUE, METRIC, PROCESS_METRICS_PREFIX, REQUEST_DURATION_BUCKETS } from './metricNames';
 export { GatewayMetrics } from './gatewayMetrics';
+export type { Exposition } from './exposition';
 export type { CacheLayer, GatewayMetricsOptions, MetricsStateSource, PoolSizes, RequestStatus } from './gatewayMetrics';
 export { WorkerMetrics } from './workerMetrics';
 export type { WorkerStateSource } from './workerMetrics';

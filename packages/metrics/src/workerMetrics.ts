@@ -3,7 +3,7 @@
  * whether Redis answers; plus Node.js process metrics. Served on the worker's own `GET /metrics`.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { prometheusText } from './exposition';
+import { ExposedMetrics } from './exposition';
 import { METRIC } from './metricNames';
 import {
   HealthCheckCounter,
@@ -22,15 +22,12 @@ export interface WorkerStateSource {
 }
 
 /** The health-worker's metrics on an injected registry. */
-export class WorkerMetrics {
+export class WorkerMetrics extends ExposedMetrics {
   /** Probes run by this worker. */
   readonly healthChecks: HealthCheckCounter;
 
-  constructor(
-    readonly registry: Registry,
-    state: WorkerStateSource,
-    options: { processMetrics?: boolean } = {},
-  ) {
+  constructor(registry: Registry, state: WorkerStateSource, options: { processMetrics?: boolean } = {}) {
+    super(registry);
     if (options.processMetrics ?? true) registerProcessMetrics(registry);
     this.healthChecks = new HealthCheckCounter(registry);
     registerBackendHealthGauge(registry, () => state.servers());
@@ -43,10 +40,5 @@ export class WorkerMetrics {
         this.set(state.leading() ? 1 : 0);
       },
     });
-  }
-
-  /** The Prometheus text exposition of every metric. */
-  async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await prometheusText(this.registry) };
   }
 }
