@@ -3,7 +3,7 @@
  * startRedis shares the terminal's group, so a Ctrl-C would end Redis before the gateways drain).
  */
 import { join } from 'node:path';
-import { redisAnswersPing } from '@only1mcp/test-utils';
+import { REDIS_READY_LINE, redisAnswersPing } from '@only1mcp/test-utils';
 import { findBinary } from './findBinary';
 import { startManagedProcess, type ManagedProcess } from './managedProcess';
 import { startOneOnFreePort } from './readiness';
@@ -18,20 +18,21 @@ export interface RedisProcess {
   readonly proc: ManagedProcess;
 }
 
-/** Starts redis-server on a free loopback port, nothing persisted; resolves once it answers PING. */
+/** Starts redis-server on a free loopback port, nothing persisted; resolves once it says it is ready and answers PING. */
 export async function startRedisProcess(workDir: string, env: NodeJS.ProcessEnv): Promise<RedisProcess> {
   const binary = env[REDIS_BINARY_ENV] || findBinary('redis-server');
   if (!binary) throw new Error('redis-server is not installed (apt-get install redis-server)');
-  const { proc, port } = await startOneOnFreePort((port) => ({
-    proc: startManagedProcess({
+  const { proc, port } = await startOneOnFreePort((port) => {
+    const proc = startManagedProcess({
       name: 'redis',
       command: binary,
       args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
       env,
       logFile: join(workDir, 'redis.log'),
-    }),
-    what: 'answering PING',
-    check: () => redisAnswersPing(port),
-  }));
+    });
+    // Its own ready line too: another Redis that took the port meanwhile would answer the PING.
+    const check = async () => REDIS_READY_LINE.test(proc.logTail()) && (await redisAnswersPing(port));
+    return { proc, what: 'answering PING', check };
+  });
   return { url: `redis://127.0.0.1:${port}`, proc };
 }

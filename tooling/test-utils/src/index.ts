@@ -14,7 +14,13 @@ export type { HttpFixture, HttpFixtureOptions } from './httpFixture';
 export { appBin } from './appBin';
 export type { AppPackage } from './appBin';
 export { PORT_TAKEN, freePort, onFreePort, portTaken } from './freePort';
-export { REDIS_NOT_ASKED_BOUND_MS, REDIS_OUTAGE_BOUND_MS, redisAnswersPing, startRedis } from './redisServer';
+export {
+  REDIS_NOT_ASKED_BOUND_MS,
+  REDIS_OUTAGE_BOUND_MS,
+  REDIS_READY_LINE,
+  redisAnswersPing,
+  startRedis,
+} from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';
 export { endProcess, isRunning, processAlive, untilWritten } from './childProcesses';
 export { waitFor } from './waitFor';

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { endProcess, exited, isRunning, track } from './childProcesses';
-import { freePort } from './freePort';
+import { onFreePort } from './freePort';
 
 /**
  * Bounds for tests of what the gateway does while Redis is dead or frozen, where each Redis
@@ -59,28 +59,38 @@ export function redisAnswersPing(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * How redis-server says in its log that it listens (2.x: "…now ready to accept connections on
+ * port"). A start waits for it as well as for a PONG: a port taken by another Redis meanwhile
+ * answers PING too.
+ */
+export const REDIS_READY_LINE = /ready to accept connections/i;
+
+/**
+ * Waits until this redis-server has said it listens and a PING on its port answers. Its own line
+ * is awaited, not only a PONG: when the port was taken by another Redis meanwhile (a parallel
+ * test's), that one would answer the PING while this one exits for want of the port.
+ */
 async function waitUntilAnswering(
   child: ChildProcess,
   port: number,
   timeoutMs: number,
   log: () => string,
+  saidReady: () => boolean,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`redis-server exited at start: ${log().trim()}`);
-    if (await redisAnswersPing(port)) return;
+    if (saidReady() && (await redisAnswersPing(port))) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`redis-server did not answer PING within ${timeoutMs} ms`);
+  throw new Error(`redis-server did not answer PING within ${timeoutMs} ms: ${log().trim()}`);
 }
 
 /** Starts redis-server on a free (or the given) port of 127.0.0.1 and resolves once it answers PING. */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  let lastError: unknown;
-  // The free port may be taken between choosing and binding it; a few tries make that harmless.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = options.port ?? (await freePort());
+  const start = async (port: number): Promise<RedisHandle> => {
     const args = [
       '--port',
       String(port),
@@ -95,20 +105,31 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     ];
     const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let log = '';
-    const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));
+    let ready = false;
+    const keep = (chunk: Buffer) => {
+      log = (log + chunk.toString('utf8')).slice(-4000);
+      ready ||= REDIS_READY_LINE.test(log);
+    };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
     try {
-      await Promise.race([waitUntilAnswering(child, port, options.startTimeoutMs ?? 10_000, () => log), spawnError]);
+      // A binary that cannot be run fails here, with Node's words (spawn redis-server ENOENT).
+      await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+      await waitUntilAnswering(
+        child,
+        port,
+        options.startTimeoutMs ?? 10_000,
+        () => log,
+        () => ready,
+      );
     } catch (err) {
-      lastError = err;
       await endProcess(child, 'SIGKILL');
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') break;
-      continue;
+      throw err;
     }
     void exited(child);
     return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop: () => endProcess(child, 'SIGTERM') };
-  }
-  throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  };
+  // A free port may be taken between choosing and binding it: redis-server then exits saying
+  // "Address already in use", and onFreePort tries another.
+  return options.port === undefined ? onFreePort(start) : start(options.port);
 }

@@ -1,0 +1,1 @@
+module.exports = require('@only1mcp/jest-preset').createJestConfig(__dirname);
