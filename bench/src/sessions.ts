@@ -10,12 +10,15 @@
  * reference server as its stdio backend), so its resident memory (/proc/<pid>/status VmRSS) is
  * its alone. A session is opened with raw HTTP: an `initialize` POST and its
  * `notifications/initialized`, keeping only the `Mcp-Session-Id`; no GET stream is opened.
- * The helpers that start a gateway process are exported for backends.ts. `--settle 20s` reads
- * the RSS once more after that long quiet at the end: the reading with the sessions held comes
- * 8.5 s after the last opened (with `--hibernate-after 5s`), right where V8's memory reducer
- * starts its first collection of a quiet spell (~8 s in), so it may or may not include the
- * garbage opening them left; the settled reading does not. `--gateway-env` sets environment
- * variables (`NAME=VALUE`, space-separated) for the gateway process alone.
+ * The helpers that start a gateway process are exported for backends.ts. The reading with the
+ * sessions held comes 8.5 s after the last opened (with `--hibernate-after 5s`); it holds the
+ * garbage opening them left unless a tick of V8's memory reducer (one every 8 s) has found the
+ * gateway allocating little since and collected it, so it reads one of two figures, run by run.
+ * `--settle 20s` also reads the RSS after that long of quiet, once before the sessions are opened
+ * (a baseline without the warm-up's garbage, against which the reading with them held is given
+ * too) and once at the end, and charges them the difference: by then the gateway favours memory
+ * (packages/runtime, quietMemory.ts) and V8 has collected, before as after. `--gateway-env` sets
+ * environment variables (`NAME=VALUE`, space-separated) for the gateway process alone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -327,6 +330,9 @@ async function main(): Promise<void> {
     const callBefore = await latency(samples, (i) => callEcho(gateway.url, warm[i % warm.length]!));
     await sleep(1_000);
     const before = memoryOf(pid);
+    // The settled reading's baseline is settled too: the same quiet, so the same collections.
+    if (settleMs > 0) await sleep(settleMs);
+    const beforeSettled = settleMs > 0 ? memoryOf(pid) : undefined;
     const gcBefore = values.heap ? await afterGc(gateway) : undefined;
     const held = warm.length + samples;
 
@@ -344,7 +350,8 @@ async function main(): Promise<void> {
     if (settleMs > 0) await sleep(settleMs);
     const settled = settleMs > 0 ? memoryOf(pid) : undefined;
 
-    const perSessionKb = (after.rssKb - before.rssKb) / total;
+    const perSession = (withThem: { rssKb: number }, baseline: { rssKb: number }, count: number) =>
+      ((withThem.rssKb - baseline.rssKb) / count).toFixed(1);
     process.stdout.write(
       `sessions benchmark: ${total.toLocaleString('en-US')} idle 2025-11-25 sessions (+${held} opened before), ` +
         `${concurrency} opened at a time, session_hibernate_after ${sleepAfterMs > 0 ? `${sleepAfterMs} ms` : 'off'}; ` +
@@ -355,8 +362,12 @@ async function main(): Promise<void> {
         ['figure', 'value'],
         [
           ['gateway RSS before (listening, 1 stdio backend)', mib(before.rssKb)],
+          ...(beforeSettled ? [[`the same after ${values.settle} of quiet`, mib(beforeSettled.rssKb)]] : []),
           [`gateway RSS with ${total.toLocaleString('en-US')} more sessions held`, mib(after.rssKb)],
-          ['RSS per held session', `${perSessionKb.toFixed(1)} KiB`],
+          ['RSS per held session', `${perSession(after, before, total)} KiB`],
+          ...(beforeSettled
+            ? [['the same against the quiet baseline', `${perSession(after, beforeSettled, total)} KiB`]]
+            : []),
           ...(gcBefore && gcAfter
             ? [
                 ['(--heap: RSS figures above are inflated by the snapshots)', ''],
@@ -371,12 +382,12 @@ async function main(): Promise<void> {
               ]
             : []),
           ['gateway RSS at the end / peak', `${mib(end.rssKb)} / ${mib(end.peakKb)}`],
-          ...(settled
+          ...(settled && beforeSettled
             ? [
-                [`gateway RSS ${values.settle} later, quiet`, mib(settled.rssKb)],
+                [`gateway RSS after ${values.settle} more of quiet`, mib(settled.rssKb)],
                 [
-                  'RSS per held session, settled',
-                  `${((settled.rssKb - before.rssKb) / (total + samples)).toFixed(1)} KiB`,
+                  'RSS per held session, both readings quiet',
+                  `${perSession(settled, beforeSettled, total + samples)} KiB`,
                 ],
               ]
             : []),
