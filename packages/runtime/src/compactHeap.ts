@@ -52,7 +52,7 @@ export async function compactHeap(): Promise<HeapCompaction | undefined> {
   });
 }
 
-const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+export const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 /** When {@link compactAfterStartUp} asks for the collection. */
 export interface StartUpCompactionOptions {

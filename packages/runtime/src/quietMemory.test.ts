@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FAVOUR_MEMORY, FAVOUR_SPEED, favourMemoryWhenQuiet } from './quietMemory';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { FAVOUR_MEMORY, FAVOUR_SPEED, HAND_BACK_MIN_BYTES, favourMemoryWhenQuiet } from './quietMemory';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,7 +30,13 @@ describe('favourMemoryWhenQuiet', () => {
     const flags: string[] = [];
     const { lines, logger } = recordingLogger();
     const started = performance.now();
-    const watcher = favourMemoryWhenQuiet(logger, { windowMs: 20, quietForMs: 150, setFlags: (f) => flags.push(f) });
+    const watcher = favourMemoryWhenQuiet(logger, {
+      windowMs: 20,
+      quietForMs: 150,
+      setFlags: (f) => flags.push(f),
+      // The test runner's heap is left as it is (handing back is tested below).
+      handBackMinBytes: Infinity,
+    });
     try {
       expect(watcher.favoured).toBe(false);
       await until(() => watcher.favoured);
@@ -65,7 +72,12 @@ describe('favourMemoryWhenQuiet', () => {
   it('never favours memory while the event loop stays busy', async () => {
     const flags: string[] = [];
     const { logger } = recordingLogger();
-    const watcher = favourMemoryWhenQuiet(logger, { windowMs: 20, quietForMs: 100, setFlags: (f) => flags.push(f) });
+    const watcher = favourMemoryWhenQuiet(logger, {
+      windowMs: 20,
+      quietForMs: 100,
+      setFlags: (f) => flags.push(f),
+      handBackMinBytes: Infinity,
+    });
     // Busy 15 ms of every 20 for 400 ms: no window is quiet for long.
     const busyUntil = performance.now() + 400;
     while (performance.now() < busyUntil) {
@@ -74,6 +86,102 @@ describe('favourMemoryWhenQuiet', () => {
     }
     watcher.stop();
     expect(flags).toEqual([]);
+  });
+
+  describe('handing back what a busy spell left', () => {
+    const MiB = 1024 * 1024;
+    /** A heap holding `unusedMiB` unused, and a compaction that counts its calls. */
+    function fakeHeap(unusedMiB: number) {
+      const heap = { unused: unusedMiB * MiB, compactions: 0 };
+      return {
+        heap,
+        heapStatistics: () => ({ total_heap_size: 30 * MiB + heap.unused, used_heap_size: 30 * MiB }),
+        compact: async () => {
+          heap.compactions += 1;
+          heap.unused = 0;
+          return { ms: 42.4, rssBefore: 140 * MiB, rssAfter: 100 * MiB };
+        },
+      };
+    }
+
+    it('compacts the heap on turning quiet when V8 holds enough of it unused, once per quiet spell', async () => {
+      const { heap, heapStatistics, compact } = fakeHeap(36);
+      const { lines, logger } = recordingLogger();
+      const options = { windowMs: 20, quietForMs: 100, setFlags: () => undefined, heapStatistics, compact };
+      const watcher = favourMemoryWhenQuiet(logger, options);
+      try {
+        await until(() => heap.compactions === 1);
+        expect(lines).toContainEqual({
+          message: 'heap handed back: the process is quiet',
+          fields: { unusedMiB: 36, pauseMs: 42, rssBeforeMiB: 140, rssAfterMiB: 100 },
+        });
+        // Still quiet: nothing more, though the heap fills again.
+        heap.unused = 20 * MiB;
+        await sleep(200);
+        expect(heap.compactions).toBe(1);
+        // Busy, then quiet again: handed back again.
+        block(60);
+        await until(() => !watcher.favoured);
+        await until(() => heap.compactions === 2);
+      } finally {
+        watcher.stop();
+      }
+    });
+
+    it(`leaves the heap alone when less than ${HAND_BACK_MIN_BYTES / MiB} MiB of it is unused`, async () => {
+      const { heap, heapStatistics, compact } = fakeHeap(HAND_BACK_MIN_BYTES / MiB - 1);
+      const { lines, logger } = recordingLogger();
+      const options = { windowMs: 20, quietForMs: 100, setFlags: () => undefined, heapStatistics, compact };
+      const watcher = favourMemoryWhenQuiet(logger, options);
+      try {
+        await until(() => watcher.favoured);
+        await sleep(100);
+        expect(heap.compactions).toBe(0);
+        expect(lines.map((l) => l.message)).toEqual(['heap favours memory: the process is quiet']);
+      } finally {
+        watcher.stop();
+      }
+    });
+
+    it('logs, and goes on watching, when the compaction fails', async () => {
+      const { lines, logger } = recordingLogger();
+      const compact = () => Promise.reject(new Error('no inspector'));
+      const watcher = favourMemoryWhenQuiet(logger, {
+        windowMs: 20,
+        quietForMs: 100,
+        setFlags: () => undefined,
+        heapStatistics: () => ({ total_heap_size: 64 * MiB, used_heap_size: 16 * MiB }),
+        compact,
+      });
+      try {
+        await until(() => lines.some((l) => l.message === 'heap not handed back'));
+        expect(lines).toContainEqual({ message: 'heap not handed back', fields: { error: 'no inspector' } });
+        block(60);
+        await until(() => !watcher.favoured);
+      } finally {
+        watcher.stop();
+      }
+    });
+
+    it('hands back a real heap: the young generation a burst grew shrinks', async () => {
+      const { lines, logger } = recordingLogger();
+      // A burst that keeps many young objects alive across scavenges grows the young generation.
+      let keep: object[] = [];
+      for (let i = 0; i < 400_000; i++) {
+        keep.push({ i, s: `item ${i}` });
+        if (keep.length > 150_000) keep = [];
+      }
+      keep = [];
+      const newSpace = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_size;
+      const grown = newSpace();
+      const watcher = favourMemoryWhenQuiet(logger, { windowMs: 20, quietForMs: 100, handBackMinBytes: 1 });
+      try {
+        await until(() => lines.some((l) => l.message === 'heap handed back: the process is quiet'), 10_000);
+        expect(newSpace()).toBeLessThan(grown);
+      } finally {
+        watcher.stop();
+      }
+    });
   });
 
   it("sets flags this Node's V8 knows, and its timer does not hold the process", () => {
