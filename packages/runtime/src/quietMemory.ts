@@ -86,9 +86,7 @@ export function favourMemoryWhenQuiet(
   }: QuietMemoryOptions = {},
 ): QuietMemory {
   let favoured = false;
-  let compacting = false;
   const handBack = async (unusedBytes: number) => {
-    compacting = true;
     try {
       const done = await compact();
       if (done)
@@ -100,8 +98,6 @@ export function favourMemoryWhenQuiet(
         });
     } catch (err) {
       logger.debug('heap not handed back', { error: (err as Error).message });
-    } finally {
-      compacting = false;
     }
   };
   let quietSince = performance.now();
@@ -123,7 +119,7 @@ export function favourMemoryWhenQuiet(
       favour(true, { quietMs: Math.round(performance.now() - quietSince) });
       const heap = heapStatistics();
       const unused = heap.total_heap_size - heap.used_heap_size;
-      if (unused >= handBackMinBytes && !compacting) void handBack(unused);
+      if (unused >= handBackMinBytes) void handBack(unused);
     }
   }, windowMs);
   timer.unref();

@@ -3,7 +3,7 @@
  * startRedis shares the terminal's group, so a Ctrl-C would end Redis before the gateways drain).
  */
 import { join } from 'node:path';
-import { REDIS_READY_LINE, redisAnswersPing } from '@only1mcp/test-utils';
+import { redisReady } from '@only1mcp/test-utils';
 import { findBinary } from './findBinary';
 import { startManagedProcess, type ManagedProcess } from './managedProcess';
 import { startOneOnFreePort } from './readiness';
@@ -30,9 +30,7 @@ export async function startRedisProcess(workDir: string, env: NodeJS.ProcessEnv)
       env,
       logFile: join(workDir, 'redis.log'),
     });
-    // Its own ready line too: another Redis that took the port meanwhile would answer the PING.
-    const check = async () => REDIS_READY_LINE.test(proc.logTail()) && (await redisAnswersPing(port));
-    return { proc, what: 'answering PING', check };
+    return { proc, what: 'answering PING', check: () => redisReady(port, proc.logTail()) };
   });
   return { url: `redis://127.0.0.1:${port}`, proc };
 }

@@ -17,8 +17,8 @@ export { PORT_TAKEN, freePort, onFreePort, portTaken } from './freePort';
 export {
   REDIS_NOT_ASKED_BOUND_MS,
   REDIS_OUTAGE_BOUND_MS,
-  REDIS_READY_LINE,
   redisAnswersPing,
+  redisReady,
   startRedis,
 } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';

@@ -59,29 +59,29 @@ export function redisAnswersPing(port: number): Promise<boolean> {
   });
 }
 
-/**
- * How redis-server says in its log that it listens (2.x: "…now ready to accept connections on
- * port"). A start waits for it as well as for a PONG: a port taken by another Redis meanwhile
- * answers PING too.
- */
-export const REDIS_READY_LINE = /ready to accept connections/i;
+/** How redis-server says in its log that it listens (2.x: "…now ready to accept connections on port"). */
+const READY_LINE = /ready to accept connections/i;
 
 /**
- * Waits until this redis-server has said it listens and a PING on its port answers. Its own line
- * is awaited, not only a PONG: when the port was taken by another Redis meanwhile (a parallel
- * test's), that one would answer the PING while this one exits for want of the port.
+ * Whether the redis-server whose log is `log` is ready on `port`: it has said it listens, and a
+ * PING there answers. Its own line as well as a PONG: when the port was taken by another Redis
+ * meanwhile (a parallel test's), that one answers the PING while this one exits for want of it.
  */
+export async function redisReady(port: number, log: string): Promise<boolean> {
+  return READY_LINE.test(log) && (await redisAnswersPing(port));
+}
+
+/** Waits until this redis-server is ready ({@link redisReady}); fails at once, with its log, when it exits first. */
 async function waitUntilAnswering(
   child: ChildProcess,
   port: number,
   timeoutMs: number,
   log: () => string,
-  saidReady: () => boolean,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isRunning(child)) throw new Error(`redis-server exited at start: ${log().trim()}`);
-    if (saidReady() && (await redisAnswersPing(port))) return;
+    if (await redisReady(port, log())) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`redis-server did not answer PING within ${timeoutMs} ms: ${log().trim()}`);
@@ -105,23 +105,13 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     ];
     const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let log = '';
-    let ready = false;
-    const keep = (chunk: Buffer) => {
-      log = (log + chunk.toString('utf8')).slice(-4000);
-      ready ||= REDIS_READY_LINE.test(log);
-    };
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     try {
       // A binary that cannot be run fails here, with Node's words (spawn redis-server ENOENT).
       await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
-      await waitUntilAnswering(
-        child,
-        port,
-        options.startTimeoutMs ?? 10_000,
-        () => log,
-        () => ready,
-      );
+      await waitUntilAnswering(child, port, options.startTimeoutMs ?? 10_000, () => log);
     } catch (err) {
       await endProcess(child, 'SIGKILL');
       throw err;
