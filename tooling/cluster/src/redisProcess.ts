@@ -3,7 +3,7 @@
  * startRedis shares the terminal's group, so a Ctrl-C would end Redis before the gateways drain).
  */
 import { join } from 'node:path';
-import { redisReady } from '@only1mcp/test-utils';
+import { redisReady, redisServerArgs } from '@only1mcp/test-utils';
 import { findBinary } from './findBinary';
 import { startManagedProcess, type ManagedProcess } from './managedProcess';
 import { startOneOnFreePort } from './readiness';
@@ -26,7 +26,7 @@ export async function startRedisProcess(workDir: string, env: NodeJS.ProcessEnv)
     const proc = startManagedProcess({
       name: 'redis',
       command: binary,
-      args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      args: redisServerArgs(port),
       env,
       logFile: join(workDir, 'redis.log'),
     });

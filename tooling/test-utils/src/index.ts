@@ -19,6 +19,7 @@ export {
   REDIS_OUTAGE_BOUND_MS,
   redisAnswersPing,
   redisReady,
+  redisServerArgs,
   startRedis,
 } from './redisServer';
 export type { RedisHandle, StartRedisOptions } from './redisServer';

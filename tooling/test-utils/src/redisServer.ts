@@ -87,23 +87,16 @@ async function waitUntilAnswering(
   throw new Error(`redis-server did not answer PING within ${timeoutMs} ms: ${log().trim()}`);
 }
 
-/** Starts redis-server on a free (or the given) port of 127.0.0.1 and resolves once it answers PING. */
+/** redis-server's arguments for a throwaway server on 127.0.0.1:`port`: nothing persisted, in the foreground. */
+export function redisServerArgs(port: number): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+}
+
+/** Starts redis-server on a free (or the given) port of 127.0.0.1 and resolves once it is ready ({@link redisReady}). */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisHandle> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const start = async (port: number): Promise<RedisHandle> => {
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-    ];
-    const child = track(spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(binary, redisServerArgs(port), { stdio: ['ignore', 'pipe', 'pipe'] }));
     let log = '';
     const keep = (chunk: Buffer) => (log = (log + chunk.toString('utf8')).slice(-4000));
     child.stdout!.on('data', keep);
