@@ -13,7 +13,7 @@
  * v1 servers in ONE separate process (`--serve-http N`, below). Start-up is measured from
  * spawning the gateway to the first `tools/list` that holds the whole catalogue. `--peer` runs
  * mcp-hub (npm, installed outside the workspace) against the same stdio backends. `--profile DIR`
- * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js DIR` reads it).
+ * writes the stdio gateway's CPU profile there (`node bench/dist/profileSummary.js FILE` reads it).
  * Under the table: each gateway's V8 heap spaces at its RSS reading (from its /metrics) and, with
  * `--gc-after`, again 3 s after a full GC: what of its RSS is live, garbage or reserved.
  * `--idle 90s` then leaves each gateway idle and reads its RSS every 10 s (with `--idle-heap`, its
@@ -31,8 +31,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { parseDuration } from '@only1mcp/config';
+import { benchArgs, countOption, durationOption, runBench, type BenchCommand, type BenchOption } from './cli';
 import { freePort } from '@only1mcp/test-utils';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -409,40 +408,85 @@ async function peerRow(cli: string, count: number, each: number, samples: number
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      stdio: { type: 'string', default: '50' },
-      'tools-each': { type: 'string', default: '20' },
-      http: { type: 'string', default: '100' },
-      samples: { type: 'string', default: '50' },
-      peer: { type: 'string' },
-      profile: { type: 'string' },
-      'gc-after': { type: 'boolean', default: false },
-      health: { type: 'boolean', default: false },
-      idle: { type: 'string', default: '0s' },
-      'serve-http': { type: 'string' },
-      'start-delay': { type: 'string', default: '0s' },
-      'idle-heap': { type: 'boolean', default: false },
-      'keep-alive': { type: 'string', default: '5s' },
-      'gateway-node-options': { type: 'string', default: '' },
-      'gateway-env': { type: 'string', default: '' },
-      'scrape-every': { type: 'string', default: '0s' },
+/** The command line (`--help` prints it; the file's comment says more of each option). */
+const COMMAND = {
+  script: 'backends',
+  summary: 'Start-up, warm tools/list and gateway memory with many stdio and Streamable HTTP backends.',
+  options: {
+    stdio: { type: 'string', default: '50', value: 'N', help: 'stdio backends (generated servers)' },
+    'tools-each': { type: 'string', default: '20', value: 'N', help: 'tools of each stdio backend' },
+    http: {
+      type: 'string',
+      default: '100',
+      value: 'N',
+      help: 'Streamable HTTP backends (one process serves them all)',
     },
-  });
-  const keepAliveMs = parseDuration(values['keep-alive']);
-  if (keepAliveMs === undefined) throw new Error('--keep-alive takes a duration such as 30s');
-  if (values['serve-http']) return serveHttp(Number(values['serve-http']), keepAliveMs);
-  const stdio = Number(values.stdio);
-  const each = Number(values['tools-each']);
-  const http = Number(values.http);
-  const samples = Number(values.samples);
-  const idleMs = parseDuration(values.idle);
-  if (idleMs === undefined) throw new Error('--idle takes a duration such as 90s');
-  const startDelayMs = parseDuration(values['start-delay']);
-  if (startDelayMs === undefined) throw new Error('--start-delay takes a duration such as 2s');
-  const scrapeEveryMs = parseDuration(values['scrape-every']);
-  if (scrapeEveryMs === undefined) throw new Error('--scrape-every takes a duration such as 15s');
+    samples: { type: 'string', default: '50', value: 'N', help: 'warm tools/list requests per row' },
+    peer: {
+      type: 'string',
+      value: 'FILE',
+      help: "mcp-hub's dist/cli.js (npm, installed outside the workspace), run against the same stdio backends",
+    },
+    profile: { type: 'string', value: 'DIR', help: "write the stdio gateway's CPU profile to DIR" },
+    'gc-after': { type: 'boolean', default: false, help: "read each gateway's heap again 3 s after a full GC" },
+    health: { type: 'boolean', default: false, help: 'active health checks on (default settings)' },
+    idle: {
+      type: 'string',
+      default: '0s',
+      value: 'DURATION',
+      help: 'then leave each gateway idle that long, its RSS read every 10 s',
+    },
+    'idle-heap': { type: 'boolean', default: false, help: "with --idle, the V8 heap's spaces at each reading too" },
+    'scrape-every': {
+      type: 'string',
+      default: '0s',
+      value: 'DURATION',
+      help: "with --idle, scrape the gateway's /metrics that often",
+    },
+    'start-delay': {
+      type: 'string',
+      default: '0s',
+      value: 'DURATION',
+      help: 'each stdio backend waits that long, idle, before it serves',
+    },
+    'keep-alive': {
+      type: 'string',
+      default: '5s',
+      value: 'DURATION',
+      help: 'how long the HTTP backends keep an idle connection',
+    },
+    'gateway-node-options': {
+      type: 'string',
+      default: '',
+      value: 'OPTIONS',
+      help: 'Node/V8 options for the gateway processes only (space-separated)',
+    },
+    'gateway-env': {
+      type: 'string',
+      default: '',
+      value: 'NAME=VALUE…',
+      help: 'environment variables for the gateway processes only (space-separated)',
+    },
+    'serve-http': {
+      type: 'string',
+      value: 'N',
+      help: 'internal: serve N HTTP backends in this process and print their URLs',
+    },
+  },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
+async function main(): Promise<void> {
+  const { values } = benchArgs(COMMAND);
+  const keepAliveMs = durationOption('keep-alive', values['keep-alive']);
+  if (values['serve-http'] !== undefined)
+    return serveHttp(countOption('serve-http', values['serve-http'], 1), keepAliveMs);
+  const stdio = countOption('stdio', values.stdio);
+  const each = countOption('tools-each', values['tools-each'], 1);
+  const http = countOption('http', values.http);
+  const samples = countOption('samples', values.samples, 1);
+  const idleMs = durationOption('idle', values.idle);
+  const startDelayMs = durationOption('start-delay', values['start-delay']);
+  const scrapeEveryMs = durationOption('scrape-every', values['scrape-every']);
   const rowOptions: RowOptions = {
     gcAfter: values['gc-after'],
     health: values.health,
@@ -517,7 +561,4 @@ async function main(): Promise<void> {
     );
 }
 
-void main().catch((err: unknown) => {
-  process.stderr.write(`bench backends: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(COMMAND.script, main);

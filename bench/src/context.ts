@@ -10,7 +10,6 @@
  * Tokens: @only1mcp/context's tokenizer (o200k_base) over the JSON of the complete list a client
  * receives (all pages).
  */
-import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,6 +19,7 @@ import { countTokens } from '@only1mcp/context';
 import { startGateway } from '@only1mcp/gateway';
 import { silentLogger } from '@only1mcp/registry';
 import { EVERYTHING_COMMAND } from './benchConfig';
+import { benchArgs, countOption, runBench, type BenchCommand, type BenchOption } from './cli';
 
 const MODES = {
   full: undefined,
@@ -33,17 +33,28 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      generated: { type: 'string', default: '6' },
-      'tools-each': { type: 'string', default: '50' },
-      samples: { type: 'string', default: '50' },
+/** The command line (`--help` prints it). */
+const COMMAND = {
+  script: 'context',
+  summary:
+    "A client's tools/list through the gateway: its tokens for each context-optimization mode, cold and warm latency.",
+  options: {
+    generated: {
+      type: 'string',
+      default: '6',
+      value: 'N',
+      help: 'generated stdio backends beside the reference servers',
     },
-  });
-  const generated = Number(values.generated);
-  const each = Number(values['tools-each']);
-  const samples = Number(values.samples);
+    'tools-each': { type: 'string', default: '50', value: 'N', help: 'tools of each generated backend' },
+    samples: { type: 'string', default: '50', value: 'N', help: 'tools/list requests timed per profile' },
+  },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
+async function main(): Promise<void> {
+  const { values } = benchArgs(COMMAND);
+  const generated = countOption('generated', values.generated);
+  const each = countOption('tools-each', values['tools-each'], 1);
+  const samples = countOption('samples', values.samples, 1);
   const memory = require.resolve('@modelcontextprotocol/server-memory/dist/index.js');
   const parsed = ConfigSchema.parse({
     server: { host: '127.0.0.1' },
@@ -128,7 +139,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((err: unknown) => {
-  process.stderr.write(`bench context: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(COMMAND.script, main);

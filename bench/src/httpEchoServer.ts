@@ -18,6 +18,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { CallToolRequestSchema, isInitializeRequest, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { handle, type ChildHandle } from './sessions';
+import { UsageError } from './cli';
 
 /** The built script, whether this module runs from dist (the benchmark) or from src (jest). */
 const ENTRY = join(__dirname, '..', 'dist', 'httpEchoServer.js');
@@ -44,7 +45,7 @@ const HTTP_ECHO_WIRINGS: readonly HttpEchoWiring[] = ['stateless', 'session'];
 /** `value` as a wiring; throws naming `what` (the option or argument it came from) and the known ones. */
 export function httpEchoWiring(value: string, what: string): HttpEchoWiring {
   if ((HTTP_ECHO_WIRINGS as readonly string[]).includes(value)) return value as HttpEchoWiring;
-  throw new Error(`${what}: ${value}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
+  throw new UsageError(`${what}: ${value}; known: ${HTTP_ECHO_WIRINGS.join(', ')}`);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

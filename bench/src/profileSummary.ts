@@ -10,7 +10,7 @@
  * thread waited, not time spent.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { benchArgs, countOption, runBench, UsageError, type BenchCommand, type BenchOption } from './cli';
 
 interface ProfileNode {
   id: number;
@@ -75,13 +75,19 @@ const table = (title: string, rows: SelfTime[]) =>
     ...rows.map((r) => `| ${r.name.replace(/\|/g, '\\|')} | ${r.ms.toFixed(0)} | ${(100 * r.share).toFixed(1)} % |`),
   ].join('\n');
 
-if (require.main === module) {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { top: { type: 'string', default: '25' } },
+/** The command line (`--help` prints it). */
+const COMMAND = {
+  script: 'profileSummary',
+  summary: 'Self time by function and by package of a .cpuprofile (node --cpu-prof, or toolsCall.js --profile DIR).',
+  positionals: 'FILE.cpuprofile',
+  options: { top: { type: 'string', default: '25', value: 'N', help: 'rows in each table' } },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
+if (require.main === module)
+  runBench(COMMAND.script, async () => {
+    const { values, positionals } = benchArgs(COMMAND);
+    if (positionals.length !== 1) throw new UsageError('takes one FILE.cpuprofile (--help lists the options)');
+    const top = countOption('top', values.top, 1);
+    const { functions, owners } = selfTimes(JSON.parse(readFileSync(positionals[0]!, 'utf8')) as CpuProfile);
+    console.log(`${table('function', functions.slice(0, top))}\n\n${table('code', owners.slice(0, top))}`);
   });
-  if (positionals.length !== 1) throw new Error('usage: profileSummary.js FILE.cpuprofile [--top 25]');
-  const top = Number(values.top);
-  const { functions, owners } = selfTimes(JSON.parse(readFileSync(positionals[0]!, 'utf8')) as CpuProfile);
-  console.log(`${table('function', functions.slice(0, top))}\n\n${table('code', owners.slice(0, top))}`);
-}

@@ -24,10 +24,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { parseDuration } from '@only1mcp/config';
 import { appBin, freePort } from '@only1mcp/test-utils';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
+import { benchArgs, countOption, durationOption, runBench, type BenchCommand, type BenchOption } from './cli';
 
 /** The headers every 2025-11-25 Streamable HTTP POST carries. */
 const POST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -282,28 +281,50 @@ export async function heapSpaces(url: string): Promise<string> {
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sessions: { type: 'string', default: '10000' },
-      concurrency: { type: 'string', default: '32' },
-      samples: { type: 'string', default: '300' },
-      // Heap snapshots (for a full GC) inflate the RSS read after them: heap figures are a separate run.
-      heap: { type: 'boolean', default: false },
-      // server.session_hibernate_after: 0 keeps every session awake (an SDK server each); with a
-      // duration, memory is read once the sessions opened have had time to fall asleep.
-      'hibernate-after': { type: 'string', default: '0' },
-      settle: { type: 'string', default: '0s' },
-      'gateway-env': { type: 'string', default: '' },
+/** The command line (`--help` prints it; the file's comment says more of each option). */
+const COMMAND = {
+  script: 'sessions',
+  summary: 'Idle 2025-11-25 sessions held by one gateway: memory per session, and calls served while they are held.',
+  options: {
+    sessions: { type: 'string', default: '10000', value: 'N', help: 'sessions opened and held' },
+    concurrency: { type: 'string', default: '32', value: 'N', help: 'sessions opened at once' },
+    samples: { type: 'string', default: '300', value: 'N', help: 'new sessions and calls timed while they are held' },
+    // Heap snapshots (for a full GC) inflate the RSS read after them: heap figures are a separate run.
+    heap: {
+      type: 'boolean',
+      default: false,
+      help: "the gateway's heap after a full GC too (a separate run: it inflates the RSS)",
     },
-  });
-  const sleepAfterMs = parseDuration(values['hibernate-after']);
-  if (sleepAfterMs === undefined) throw new Error('--hibernate-after takes a duration such as 10s (0: never)');
-  const settleMs = parseDuration(values.settle);
-  if (settleMs === undefined) throw new Error('--settle takes a duration such as 20s');
-  const total = Number(values.sessions);
-  const concurrency = Number(values.concurrency);
-  const samples = Number(values.samples);
+    // server.session_hibernate_after: 0 keeps every session awake (an SDK server each); with a
+    // duration, memory is read once the sessions opened have had time to fall asleep.
+    'hibernate-after': {
+      type: 'string',
+      default: '0',
+      value: 'DURATION',
+      help: "the gateway's server.session_hibernate_after (0: every session stays awake)",
+    },
+    settle: {
+      type: 'string',
+      default: '0s',
+      value: 'DURATION',
+      help: 'also read the RSS after this long of quiet, before and after',
+    },
+    'gateway-env': {
+      type: 'string',
+      default: '',
+      value: 'NAME=VALUE…',
+      help: 'environment variables for the gateway process only (space-separated)',
+    },
+  },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
+async function main(): Promise<void> {
+  const { values } = benchArgs(COMMAND);
+  const sleepAfterMs = durationOption('hibernate-after', values['hibernate-after']);
+  const settleMs = durationOption('settle', values.settle);
+  const total = countOption('sessions', values.sessions, 1);
+  const concurrency = countOption('concurrency', values.concurrency, 1);
+  const samples = countOption('samples', values.samples, 1);
   const gateway = await startGatewayProcess(
     {
       server: { session_idle_timeout: '1h', session_hibernate_after: sleepAfterMs },
@@ -420,8 +441,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  void main().catch((err: unknown) => {
-    process.stderr.write(`bench sessions: ${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = 1;
-  });
+  runBench(COMMAND.script, main);
 }

@@ -28,6 +28,7 @@ import { loadConfig } from '@only1mcp/config';
 import { startGateway } from '@only1mcp/gateway';
 import { IDEMPOTENT_METHODS, pruneAbortSignalAny, silentLogger } from '@only1mcp/registry';
 import { FIXTURE_RESOURCE_URI, PROCFS, fixtureServerCommand, markedProcesses, onFreePort } from '@only1mcp/test-utils';
+import { benchArgs, durationOption, runBench, type BenchCommand, type BenchOption } from './cli';
 
 /** `tools/call` errors that only say the replica went away mid-call (documented in errorCodes.ts). */
 const BACKEND_GONE = new Set([-32010, -32013]);
@@ -43,19 +44,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A forced full GC, so heap samples measure what is retained rather than when V8 last collected. */
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-/** `90s`, `10m`, `500ms` or a bare number of seconds, in ms. */
-function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1_000;
-  return Number(match[1]) * unit;
-}
-
-function option(name: string, fallback: string): number {
-  const at = process.argv.indexOf(`--${name}`);
-  return parseDuration(at >= 0 && process.argv[at + 1] ? process.argv[at + 1]! : fallback);
-}
 
 function writeConfig(file: string, port: number, withExtra: boolean): void {
   const servers: Record<string, unknown>[] = [
@@ -392,13 +380,47 @@ export function formatSoakReport(r: SoakReport): string {
   ].join('\n');
 }
 
+/** The command line (`--help` prints it). */
+const COMMAND = {
+  script: 'soak',
+  summary:
+    'Mixed traffic through one gateway for a long time, a backend replica killed and the config reloaded as it runs.',
+  options: {
+    duration: {
+      type: 'string',
+      default: '10m',
+      value: 'DURATION',
+      help: 'how long the traffic runs (the first minute, or 20 %, is warm-up)',
+    },
+    'kill-every': {
+      type: 'string',
+      default: '60s',
+      value: 'DURATION',
+      help: 'SIGKILL one replica of the two-replica stdio backend this often',
+    },
+    'reload-every': {
+      type: 'string',
+      default: '120s',
+      value: 'DURATION',
+      help: 'rewrite the config (a server in or out) and reload it this often',
+    },
+    'sample-every': {
+      type: 'string',
+      default: '5s',
+      value: 'DURATION',
+      help: 'read the heap after a full GC, and the RSS, this often',
+    },
+  },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
 async function main(): Promise<number> {
-  const durationMs = option('duration', '10m');
+  const { values } = benchArgs(COMMAND);
+  const durationMs = durationOption('duration', values.duration, 1);
   const report = await runSoak({
     durationMs,
-    killEveryMs: option('kill-every', '60s'),
-    reloadEveryMs: option('reload-every', '120s'),
-    sampleEveryMs: option('sample-every', '5s'),
+    killEveryMs: durationOption('kill-every', values['kill-every'], 1000),
+    reloadEveryMs: durationOption('reload-every', values['reload-every'], 1000),
+    sampleEveryMs: durationOption('sample-every', values['sample-every'], 1000),
     // The first minute (or 20% of a short run) is warm-up.
     warmUpMs: Math.min(60_000, durationMs * 0.2),
   });
@@ -406,11 +428,5 @@ async function main(): Promise<number> {
   return soakPassed(report) ? 0 : 1;
 }
 
-if (require.main === module)
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+// The verdict is the exit code, and the process ends with it at once (as it always has).
+if (require.main === module) runBench(COMMAND.script, main, { exit: true });

@@ -29,9 +29,8 @@
  * `--http-backend` picks how the HTTP backend is wired (httpEchoServer.ts): a server per request
  * (`stateless`, the default) or per session (`session`, the gateway holding one).
  */
-import { parseDuration } from '@only1mcp/config';
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { benchArgs, durationOption, runBench, UsageError, type BenchCommand, type BenchOption } from './cli';
 import { benchConfigFile, ECHO_TOOL, HTTP_ECHO_TOOL, type BenchBackend } from './benchConfig';
 import { startFloorServer, type FloorServer } from './floorServer';
 import { httpEchoWiring, startHttpEchoServer, type HttpEchoProcess, type HttpEchoWiring } from './httpEchoServer';
@@ -69,36 +68,75 @@ const PRIME_CONCURRENCY = 16;
 /** The concurrencies the targets are stated at: a gateway mode's cells there get a floor cell of their own just before. */
 const PAIRED_CONCURRENCY: ReadonlySet<number> = new Set([1, 16]);
 
-function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string', default: '5s' },
-      warmup: { type: 'string', default: '1s' },
-      prime: { type: 'string', default: '5s' },
-      concurrency: { type: 'string', default: '1,16,64' },
-      modes: { type: 'string', default: ALL_MODES },
-      'in-process': { type: 'boolean', default: false },
-      profile: { type: 'string' },
-      gateway: { type: 'string' },
-      'gateway-node-options': { type: 'string', default: '' },
-      'gateway-env': { type: 'string', default: '' },
-      'paired-floor': { type: 'boolean', default: true },
-      'http-backend': { type: 'string', default: 'stateless' },
+/** The command line (`--help` prints it; docs/BENCHMARKS.md, Running it, says more of each option). */
+const COMMAND = {
+  script: 'toolsCall',
+  summary: 'tools/call throughput and latency through the gateway, beside the bare node:http floor.',
+  allowNegative: true,
+  options: {
+    duration: {
+      type: 'string',
+      default: '5s',
+      value: 'DURATION',
+      help: 'measured time per cell (one mode at one concurrency)',
     },
-    allowNegative: true,
-  });
-  const durationMs = parseDuration(values.duration);
-  const warmupMs = parseDuration(values.warmup);
-  const primeMs = parseDuration(values.prime);
-  if (!durationMs || warmupMs === undefined || primeMs === undefined)
-    throw new Error('--duration, --warmup and --prime take durations such as 5s or 500ms');
+    warmup: { type: 'string', default: '1s', value: 'DURATION', help: 'driven but not measured, before each cell' },
+    prime: {
+      type: 'string',
+      default: '5s',
+      value: 'DURATION',
+      help: "before a mode's first cell, its target driven at 16 clients, not measured",
+    },
+    concurrency: { type: 'string', default: '1,16,64', value: 'N,N,…', help: 'clients per cell' },
+    modes: { type: 'string', default: ALL_MODES, value: 'MODE,…', help: 'which targets to measure' },
+    'in-process': {
+      type: 'boolean',
+      default: false,
+      help: "run the load generator in the script's own process (for comparison only)",
+    },
+    profile: { type: 'string', value: 'DIR', help: 'run the gateways under --cpu-prof, profiles written to DIR' },
+    gateway: {
+      type: 'string',
+      value: 'URL',
+      help: 'drive an already running gateway (stdio backend, loopback only) instead of starting one',
+    },
+    'gateway-node-options': {
+      type: 'string',
+      default: '',
+      value: 'OPTIONS',
+      help: 'Node/V8 options for the gateway processes only (space-separated)',
+    },
+    'gateway-env': {
+      type: 'string',
+      default: '',
+      value: 'NAME=VALUE…',
+      help: 'environment variables for the gateway processes only (space-separated)',
+    },
+    'paired-floor': {
+      type: 'boolean',
+      default: true,
+      help: "a floor cell measured just before each gateway mode's cells at 1 and 16 clients",
+    },
+    'http-backend': {
+      type: 'string',
+      default: 'stateless',
+      value: 'WIRING',
+      help: 'the HTTP backend: stateless (a server per request) or session (one per session)',
+    },
+  },
+} satisfies BenchCommand<Record<string, BenchOption>>;
+
+function parseOptions(argv: string[]): Options {
+  const { values } = benchArgs(COMMAND, argv);
+  const durationMs = durationOption('duration', values.duration, 1);
+  const warmupMs = durationOption('warmup', values.warmup);
+  const primeMs = durationOption('prime', values.prime);
   const concurrency = values.concurrency.split(',').map(Number);
   if (concurrency.some((n) => !Number.isInteger(n) || n < 1 || n > 1024))
-    throw new Error('--concurrency takes integers 1..1024, e.g. 1,16,64');
+    throw new UsageError('--concurrency takes integers 1..1024, e.g. 1,16,64');
   const modes = values.modes.split(',') as ModeKey[];
   const unknown = modes.filter((m) => !(m in MODES));
-  if (unknown.length) throw new Error(`--modes: unknown ${unknown.join(', ')}; known: ${ALL_MODES}`);
+  if (unknown.length) throw new UsageError(`--modes: unknown ${unknown.join(', ')}; known: ${ALL_MODES}`);
   if (values.gateway) assertLoopback(values.gateway);
   return {
     durationMs,
@@ -294,7 +332,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  console.error(err.stack ?? String(err));
-  process.exitCode = 1;
-});
+runBench(COMMAND.script, main);
