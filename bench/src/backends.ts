@@ -52,6 +52,7 @@ import {
   startGatewayProcess,
   gatewayEnv,
   gatewayNodeArgs,
+  GATEWAY_PROCESS_OPTIONS,
   type ChildHandle,
 } from './sessions';
 import { machineBusyUs, processCpuUs } from './processCpu';
@@ -455,18 +456,7 @@ const COMMAND = {
       value: 'DURATION',
       help: 'how long the HTTP backends keep an idle connection',
     },
-    'gateway-node-options': {
-      type: 'string',
-      default: '',
-      value: 'OPTIONS',
-      help: 'Node/V8 options for the gateway processes only (space-separated)',
-    },
-    'gateway-env': {
-      type: 'string',
-      default: '',
-      value: 'NAME=VALUE…',
-      help: 'environment variables for the gateway processes only (space-separated)',
-    },
+    ...GATEWAY_PROCESS_OPTIONS,
     'serve-http': {
       type: 'string',
       value: 'N',

@@ -26,7 +26,15 @@ import { arch, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { appBin, freePort } from '@only1mcp/test-utils';
 import { ECHO_TOOL, EVERYTHING_COMMAND } from './benchConfig';
-import { benchArgs, countOption, durationOption, runBench, type BenchCommand, type BenchOption } from './cli';
+import {
+  benchArgs,
+  countOption,
+  durationOption,
+  runBench,
+  UsageError,
+  type BenchCommand,
+  type BenchOption,
+} from './cli';
 
 /** The headers every 2025-11-25 Streamable HTTP POST carries. */
 const POST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -66,6 +74,22 @@ export function handle(child: ChildProcess): ChildHandle {
   };
 }
 
+/** The options that shape the gateway processes a script starts (backends.js, toolsCall.js; sessions.js the environment only). */
+export const GATEWAY_PROCESS_OPTIONS = {
+  'gateway-node-options': {
+    type: 'string',
+    default: '',
+    value: 'OPTIONS',
+    help: 'Node/V8 options for the gateway processes only (space-separated)',
+  },
+  'gateway-env': {
+    type: 'string',
+    default: '',
+    value: 'NAME=VALUE…',
+    help: 'environment variables for the gateway processes only (space-separated)',
+  },
+} satisfies Record<string, BenchOption>;
+
 /** `--gateway-node-options "--a=1 --b"` (backends.js, toolsCall.js) → the Node arguments it lists. */
 export function gatewayNodeArgs(option: string): string[] {
   return option.split(' ').filter(Boolean);
@@ -76,7 +100,7 @@ export function gatewayEnv(option: string): Record<string, string> {
   return Object.fromEntries(
     gatewayNodeArgs(option).map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new Error(`--gateway-env takes NAME=VALUE pairs, got ${JSON.stringify(pair)}`);
+      if (eq <= 0) throw new UsageError(`--gateway-env takes NAME=VALUE pairs, got ${JSON.stringify(pair)}`);
       return [pair.slice(0, eq), pair.slice(eq + 1)];
     }),
   );
@@ -309,12 +333,7 @@ const COMMAND = {
       value: 'DURATION',
       help: 'also read the RSS after this long of quiet, before and after',
     },
-    'gateway-env': {
-      type: 'string',
-      default: '',
-      value: 'NAME=VALUE…',
-      help: 'environment variables for the gateway process only (space-separated)',
-    },
+    'gateway-env': GATEWAY_PROCESS_OPTIONS['gateway-env'],
   },
 } satisfies BenchCommand<Record<string, BenchOption>>;
 

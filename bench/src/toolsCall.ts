@@ -38,7 +38,15 @@ import { assertLoopback } from './jsonRpcHttpClient';
 import { runInWorker, runJob, type LoadJob } from './loadWorker';
 import { processCpuUs } from './processCpu';
 import { formatRatios, formatTable, GATEWAY_MODES, MODES, type ModeKey, type Row } from './report';
-import { childPids, gatewayEnv, gatewayNodeArgs, machine, startGatewayProcess, type GatewayProcess } from './sessions';
+import {
+  childPids,
+  GATEWAY_PROCESS_OPTIONS,
+  gatewayEnv,
+  gatewayNodeArgs,
+  machine,
+  startGatewayProcess,
+  type GatewayProcess,
+} from './sessions';
 import type { TargetSpec } from './targets';
 
 interface Options {
@@ -100,18 +108,7 @@ const COMMAND = {
       value: 'URL',
       help: 'drive an already running gateway (stdio backend, loopback only) instead of starting one',
     },
-    'gateway-node-options': {
-      type: 'string',
-      default: '',
-      value: 'OPTIONS',
-      help: 'Node/V8 options for the gateway processes only (space-separated)',
-    },
-    'gateway-env': {
-      type: 'string',
-      default: '',
-      value: 'NAME=VALUE…',
-      help: 'environment variables for the gateway processes only (space-separated)',
-    },
+    ...GATEWAY_PROCESS_OPTIONS,
     'paired-floor': {
       type: 'boolean',
       default: true,
