@@ -47,9 +47,13 @@ export class UsageError extends Error {
 
 const HELP: BenchOption = { type: 'boolean', help: 'print this list and exit' };
 
+/** Every option `command` takes: its own and `--help`. */
+const optionsOf = (command: BenchCommand<Record<string, BenchOption>>) =>
+  Object.entries({ ...command.options, help: HELP });
+
 /** The `--help` text of `command`. */
 export function usage<O extends Record<string, BenchOption>>(command: BenchCommand<O>): string {
-  const entries = Object.entries({ ...command.options, help: HELP });
+  const entries = optionsOf(command);
   const flag = (name: string, option: BenchOption) =>
     option.type === 'boolean'
       ? `--${command.allowNegative && option.default === true ? '[no-]' : ''}${name}`
@@ -82,7 +86,7 @@ export function benchArgs<O extends Record<string, BenchOption>>(
   argv: string[] = process.argv.slice(2),
 ): { values: BenchValues<O>; positionals: string[] } {
   const options = Object.fromEntries(
-    Object.entries({ ...command.options, help: HELP }).map(([name, { type, default: fallback }]) => [
+    optionsOf(command).map(([name, { type, default: fallback }]) => [
       name,
       fallback === undefined ? { type } : { type, default: fallback },
     ]),
