@@ -18,5 +18,14 @@ export async function consumeMany(limiter: RateLimiter, key: string, count: numb
   return decisions;
 }
 
+/**
+ * `count` consumes of `key` sent at once: on one connection Redis runs them one after the other
+ * within microseconds, so no token refills between them however slow the machine is (sent one by
+ * one, a pause of one refill interval between two would let the next pass).
+ */
+export function consumeAtOnce(limiter: RateLimiter, key: string, count: number): Promise<RateLimitDecision[]> {
+  return Promise.all(Array.from({ length: count }, () => limiter.consume(key)));
+}
+
 /** Sleeps. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
