@@ -55,6 +55,8 @@ export interface QuietMemoryOptions {
   heapStatistics?: () => { total_heap_size: number; used_heap_size: number };
   /** The compacting collection (tests pass their own): {@link compactHeap}. */
   compact?: () => Promise<HeapCompaction | undefined>;
+  /** The event loop's busy share since the last call, read once a window (tests pass their own): {@link loopUtilizationReader}. */
+  utilization?: () => number;
 }
 
 /** Unused heap worth a compaction's pause when a process turns quiet. */
@@ -83,6 +85,7 @@ export function favourMemoryWhenQuiet(
     handBackMinBytes = HAND_BACK_MIN_BYTES,
     heapStatistics = getHeapStatistics,
     compact = compactHeap,
+    utilization: readUtilization = loopUtilizationReader(),
   }: QuietMemoryOptions = {},
 ): QuietMemory {
   let favoured = false;
@@ -101,7 +104,6 @@ export function favourMemoryWhenQuiet(
     }
   };
   let quietSince = performance.now();
-  const readUtilization = loopUtilizationReader();
   const favour = (memory: boolean, fields: Record<string, unknown>) => {
     favoured = memory;
     setFlags(memory ? FAVOUR_MEMORY : FAVOUR_SPEED);
