@@ -108,12 +108,14 @@ describe('favourMemoryWhenQuiet', () => {
      * A heap holding `unusedMiB` unused, a compaction that counts its calls, and an event loop
      * whose busy share the test sets (`heap.busy`): what these tests check does not hang on the
      * machine's own load, which could make an idle window read busy (a collection of the test
-     * runner's, slowed by other processes) and begin a second quiet spell.
+     * runner's, slowed by other processes) and begin a second quiet spell. `options` watch it.
      */
     function fakeHeap(unusedMiB: number) {
       const heap = { unused: unusedMiB * MiB, compactions: 0, busy: false };
-      return {
-        heap,
+      const options = {
+        windowMs: WINDOW_MS,
+        quietForMs: QUIET_FOR_MS,
+        setFlags: () => undefined,
         utilization: () => (heap.busy ? 1 : 0),
         heapStatistics: () => ({ total_heap_size: 30 * MiB + heap.unused, used_heap_size: 30 * MiB }),
         compact: async () => {
@@ -122,19 +124,12 @@ describe('favourMemoryWhenQuiet', () => {
           return { ms: 42.4, rssBefore: 140 * MiB, rssAfter: 100 * MiB };
         },
       };
+      return { heap, options };
     }
 
     it('compacts the heap on turning quiet when V8 holds enough of it unused, once per quiet spell', async () => {
-      const { heap, heapStatistics, compact, utilization } = fakeHeap(36);
+      const { heap, options } = fakeHeap(36);
       const { lines, logger } = recordingLogger();
-      const options = {
-        windowMs: WINDOW_MS,
-        quietForMs: QUIET_FOR_MS,
-        setFlags: () => undefined,
-        heapStatistics,
-        compact,
-        utilization,
-      };
       const watcher = favourMemoryWhenQuiet(logger, options);
       try {
         await until(() => heap.compactions === 1);
@@ -157,16 +152,8 @@ describe('favourMemoryWhenQuiet', () => {
     });
 
     it(`leaves the heap alone when less than ${HAND_BACK_MIN_BYTES / MiB} MiB of it is unused`, async () => {
-      const { heap, heapStatistics, compact, utilization } = fakeHeap(HAND_BACK_MIN_BYTES / MiB - 1);
+      const { heap, options } = fakeHeap(HAND_BACK_MIN_BYTES / MiB - 1);
       const { lines, logger } = recordingLogger();
-      const options = {
-        windowMs: WINDOW_MS,
-        quietForMs: QUIET_FOR_MS,
-        setFlags: () => undefined,
-        heapStatistics,
-        compact,
-        utilization,
-      };
       const watcher = favourMemoryWhenQuiet(logger, options);
       try {
         await until(() => watcher.favoured);
